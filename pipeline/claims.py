@@ -1,0 +1,187 @@
+"""Claims: written once on a page, bound to the asserts that test them, with a status per run.
+
+On a page a claim is an admonition with a stable id::
+
+    !!! claim "gd-stuck"
+        Plain gradient descent from x0 = 2 stops in the local minimum.
+
+In the page's code, ``# claim: gd-stuck`` above the asserts binds them to it. The
+tests write one result file per claim; the build reads them to show each status.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from pipeline.errors import PageError
+from pipeline.fences import ROOT, Fence, python_fences, rel
+
+DOCS = ROOT / "docs"
+RESULTS = ROOT / ".cache" / "claims"
+STATUSES = ("verified", "failing", "not run")
+
+_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)\s+claim\b(?P<rest>.*)$")
+_ID = re.compile(r'^\s+"(?P<id>[a-z0-9][a-z0-9-]*)"\s*$')
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claim as written on its page."""
+
+    claim_id: str
+    page: Path
+    line: int
+    text: str  # the Markdown body, dedented
+
+    @property
+    def where(self) -> str:
+        return f"{rel(self.page)}:{self.line}"
+
+
+@dataclass
+class Result:
+    """What the latest test run found for one claim."""
+
+    claim_id: str
+    status: str
+    page: str
+    fence_line: int
+    code_at: str
+    code_hash: str
+    measures: dict[str, object] = field(default_factory=dict)
+    devices: list[str] | None = None
+    message: str = ""
+
+
+def _outside_fences(lines: list[str]):
+    """Yield (index, line) for lines that are not inside a code fence."""
+    fence = None
+    for i, line in enumerate(lines):
+        match = _FENCE.match(line)
+        if fence is None and match:
+            fence = match.group(1)
+        elif fence is not None and line.strip().startswith(fence) and not line.strip(fence[0]).strip():
+            fence = None
+        elif fence is None:
+            yield i, line
+
+
+def page_claims(page: Path, text: str | None = None) -> list[Claim]:
+    """Every claim admonition of a page; a malformed one is an error naming its line."""
+    page = Path(page).resolve()
+    lines = (text if text is not None else page.read_text(encoding="utf-8")).splitlines()
+    claims = []
+    for i, line in _outside_fences(lines):
+        match = _OPEN.match(line)
+        if not match:
+            continue
+        where = f"{rel(page)}:{i + 1}"
+        ident = _ID.match(match["rest"])
+        if match["indent"] or not ident:
+            raise PageError(
+                where,
+                'malformed claim; write `!!! claim "some-id"` at the start of a line '
+                "(id: lower-case letters, digits, dashes), then the statement indented by 4 spaces",
+            )
+        body = []
+        for text_line in lines[i + 1 :]:
+            if text_line.strip() and not text_line.startswith("    "):
+                break
+            body.append(text_line[4:])
+        statement = "\n".join(body).strip()
+        if not statement:
+            raise PageError(where, f"claim '{ident['id']}' has no statement under it (indent it by 4 spaces)")
+        claims.append(Claim(ident["id"], page, i + 1, statement))
+    return claims
+
+
+def pages(docs: Path = DOCS) -> list[Path]:
+    return sorted(docs.rglob("*.md"))
+
+
+def site_claims(docs: Path = DOCS) -> dict[str, Claim]:
+    """All claims of the site by id; an id used twice is an error naming both places."""
+    found: dict[str, Claim] = {}
+    for page in pages(docs):
+        for claim in page_claims(page):
+            if claim.claim_id in found:
+                raise PageError(
+                    claim.where,
+                    f"claim id '{claim.claim_id}' is already used at {found[claim.claim_id].where}; "
+                    "claim ids must be unique across the site",
+                )
+            found[claim.claim_id] = claim
+    return found
+
+
+def check_bindings(page: Path, fences: list[Fence] | None = None) -> list[PageError]:
+    """Every claim on a page has asserts bound to it in the page's executed code, and vice versa."""
+    claims = {c.claim_id: c for c in page_claims(page)}
+    fences = python_fences(page) if fences is None else fences
+    bound: dict[str, str] = {}
+    errors = []
+    for fence in fences:
+        for marker in fence.claims:
+            at = f"{rel(fence.origin)}:{marker.line}"
+            if fence.opted_out:
+                errors.append(PageError(at, f"claim '{marker.claim_id}' is bound inside a block that is not run"))
+            elif marker.claim_id not in claims:
+                errors.append(
+                    PageError(
+                        at,
+                        f"code is bound to claim '{marker.claim_id}', which is not written on "
+                        f"{rel(page)} (known there: {', '.join(sorted(claims)) or 'none'})",
+                    )
+                )
+            bound.setdefault(marker.claim_id, at)
+    for claim in claims.values():
+        if claim.claim_id not in bound:
+            errors.append(
+                PageError(
+                    claim.where,
+                    f"claim '{claim.claim_id}' has no bound test: add '# claim: {claim.claim_id}' "
+                    "above its asserts in a Python block of this page",
+                )
+            )
+    return errors
+
+
+def code_hash(fence: Fence) -> str:
+    """Identifies the code a result was measured with, so stale results show as not run."""
+    return hashlib.sha256(fence.code.encode()).hexdigest()[:16]
+
+
+def write_result(result: Result) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{result.claim_id}.json"
+    path.write_text(json.dumps(asdict(result), indent=2, sort_keys=True, default=str) + "\n")
+
+
+def read_results() -> dict[str, Result]:
+    results = {}
+    for path in sorted(RESULTS.glob("*.json")) if RESULTS.is_dir() else []:
+        data = json.loads(path.read_text())
+        results[data["claim_id"]] = Result(**data)
+    return results
+
+
+def status_of(claim: Claim, fences: list[Fence], results: dict[str, Result]) -> Result:
+    """The claim's result from the latest run, or 'not run' if none matches the current code."""
+    fence = next((f for f in fences for m in f.claims if m.claim_id == claim.claim_id), None)
+    result = results.get(claim.claim_id)
+    if fence is not None and result is not None and result.code_hash == code_hash(fence):
+        return result
+    return Result(
+        claim.claim_id,
+        "not run",
+        rel(claim.page),
+        fence.line if fence else 0,
+        "",
+        "",
+        message="no test run since this code last changed" if result else "no test run yet",
+    )
