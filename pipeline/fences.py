@@ -165,18 +165,14 @@ def claim_markers(code: str, origin: Path, first_line: int) -> tuple[ClaimMarker
     return tuple(found)
 
 
-def _check_each_marker_asserts(
-    code: str, origin: Path, first_line: int, markers: list[ClaimMarker]
-) -> None:
+def _check_each_marker_asserts(code: str, origin: Path, first_line: int, markers: list[ClaimMarker]) -> None:
     try:
         tree = ast.parse(code)
     except SyntaxError as exc:
-        raise PageError(
-            f"{rel(origin)}:{first_line + (exc.lineno or 1) - 1}", f"syntax error: {exc.msg}"
-        ) from None
+        raise PageError(f"{rel(origin)}:{first_line + (exc.lineno or 1) - 1}", f"syntax error: {exc.msg}") from None
     assert_lines = [first_line + node.lineno - 1 for node in ast.walk(tree) if isinstance(node, ast.Assert)]
     bounds = [m.line for m in markers[1:]] + [first_line + len(code.splitlines())]
-    for marker, end in zip(markers, bounds):
+    for marker, end in zip(markers, bounds, strict=True):
         if not any(marker.line < line < end for line in assert_lines):
             raise PageError(
                 f"{rel(origin)}:{marker.line}",

@@ -94,7 +94,7 @@ def render_claim(claim: Claim, result: Result) -> str:
         f'<div class="claim claim--{slug}" id="claim-{claim.claim_id}" markdown="1">\n'
         f'<p class="claim__head"><span class="claim__status">{ICONS[status]} {status}</span> '
         f'<a class="claim__id" href="#claim-{claim.claim_id}">claim: {claim.claim_id}</a>'
-        f'{f" <span class=claim__meta>{html.escape(meta)}</span>" if meta else ""}</p>\n\n'
+        f"{f' <span class=claim__meta>{html.escape(meta)}</span>' if meta else ''}</p>\n\n"
         f"{claim.text}\n\n</div>\n"
     )
 
@@ -162,7 +162,7 @@ def _mark_opted_out(content: str, fences: list[Fence]) -> str:
     pieces = PYTHON_BLOCK.split(content)
     heads = PYTHON_BLOCK.findall(content)
     out = [pieces[0]]
-    for fence, head, rest in zip(fences, heads, pieces[1:]):
+    for fence, head, rest in zip(fences, heads, pieces[1:], strict=True):
         if fence.opted_out:
             reason = html.escape(fence.attrs.get("reason", "no reason given"))
             out.append(f'<p class="untested">Not run by the tests: {reason}</p>')

@@ -25,7 +25,7 @@ from pytest_markdown_docs.plugin import MarkdownInlinePythonItem
 
 from pipeline.claims import DOCS, Result, check_bindings, code_hash, page_claims, site_claims, write_result
 from pipeline.errors import PageError
-from pipeline.fences import ROOT, Fence, ClaimMarker, python_fences, rel
+from pipeline.fences import ROOT, ClaimMarker, Fence, python_fences, rel
 
 MATPLOTLIBRC = ROOT / "pipeline" / "matplotlibrc"
 _FENCES: dict[tuple[str, int], tuple[Fence, list[Fence]]] = {}
@@ -158,7 +158,17 @@ def record(fence: Fence, statuses: dict[str, tuple[str, str]], namespace: dict) 
         where = f"{rel(fence.origin)}:{marker.line}"
         measures, devices = measure(marker, namespace, where) if status == "verified" else ({}, None)
         write_result(
-            Result(marker.claim_id, status, rel(fence.page), fence.line, where, code_hash(fence), measures, devices, message)
+            Result(
+                marker.claim_id,
+                status,
+                rel(fence.page),
+                fence.line,
+                where,
+                code_hash(fence),
+                measures,
+                devices,
+                message,
+            )
         )
 
 
@@ -193,8 +203,7 @@ def check_output(fence: Fence, printed: str) -> None:
     shown = fence.output
     if shown is None and printed.strip():
         raise BlockFailed(
-            f"{fence.where}: the block prints but the page shows no ```output fence under it; "
-            f"add one with:\n{printed}"
+            f"{fence.where}: the block prints but the page shows no ```output fence under it; add one with:\n{printed}"
         )
     if shown is not None and [s.rstrip() for s in shown.strip().splitlines()] != [
         s.rstrip() for s in printed.strip().splitlines()
@@ -205,6 +214,24 @@ def check_output(fence: Fence, printed: str) -> None:
         )
 
 
+def run_block(fence: Fence, namespace: dict, earlier: list[Fence] = ()) -> str:
+    """Run a block (after the blocks it continues), record its claims, return what it printed.
+
+    A failure is raised as BlockFailed naming the page, the claim and the code line.
+    """
+    with sandbox():
+        for previous in earlier:
+            execute(previous, namespace)
+        try:
+            printed = execute(fence, namespace)
+        except Exception as exc:
+            line = failing_line(fence, exc)
+            record(fence, statuses_after_failure(fence, line, f"{type(exc).__name__}: {exc}"), namespace)
+            raise BlockFailed(describe_failure(fence, line, exc)) from exc
+        record(fence, {m.claim_id: ("verified", "") for m in fence.claims}, namespace)
+    return printed
+
+
 @register_runner()
 class PageRunner(_Runner):
     """Executes a page block as the reader sees it and records the claims bound in it."""
@@ -213,17 +240,7 @@ class PageRunner(_Runner):
         fence, page_fences = _FENCES[(str(test.source_path), test.start_line)]
         if fence.opted_out:
             pytest.skip(f"{fence.where}: opted out on the page: {fence.attrs.get('reason', '(no reason given)')}")
-        earlier = _continued(fence, page_fences)
-        with sandbox():
-            for previous in earlier:
-                execute(previous, args)
-            try:
-                printed = execute(fence, args)
-            except Exception as exc:
-                line = failing_line(fence, exc)
-                record(fence, statuses_after_failure(fence, line, f"{type(exc).__name__}: {exc}"), args)
-                raise BlockFailed(describe_failure(fence, line, exc)) from exc
-            record(fence, {m.claim_id: ("verified", "") for m in fence.claims}, args)
+        printed = run_block(fence, args, _continued(fence, page_fences))
         check_output(fence, printed)
 
     def repr_failure(self, test: FenceTestDefinition, excinfo, style=None) -> str:
@@ -236,7 +253,9 @@ class PageRunner(_Runner):
             for f in traceback.extract_tb(cause.__traceback__)
             if "pipeline" not in Path(f.filename).parts
         ]
-        return f"{exc}\n\nTraceback (most recent call last):\n" + "\n".join(frames) + f"\n{type(cause).__name__}: {cause}"
+        return (
+            f"{exc}\n\nTraceback (most recent call last):\n" + "\n".join(frames) + f"\n{type(cause).__name__}: {cause}"
+        )
 
 
 def _continued(fence: Fence, page_fences: list[Fence]) -> list[Fence]:

@@ -1,0 +1,44 @@
+"""Tests of docs/local-minimum.md beyond its own blocks: every device, and the claim failing when broken."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+import torch
+
+from pipeline import claims, pytest_plugin
+from pipeline.fences import ROOT, python_fences
+from pipeline.testing import run_section
+
+PAGE = ROOT / "docs" / "local-minimum.md"
+
+
+@pytest.mark.parametrize("device", ["cpu", "cuda"])
+def test_torch_follows_numpy_on_device(device: str) -> None:
+    """Claim torch-matches-numpy on each device; CUDA reports as skipped where there is no GPU."""
+    if device == "cuda" and not torch.cuda.is_available():
+        pytest.skip("no CUDA device on this machine")
+    ns = run_section("local_minimum", "torch")
+    path = ns["torch_momentum_path"](2.0, lr=0.01, beta=0.9, steps=300, device=device)
+    reference = ns["numpy_momentum_path"](2.0, lr=0.01, beta=0.9, steps=300)
+    assert abs(path - reference).max() < 1e-10
+    assert abs(path[-1] - (-1.3008)) < 1e-3
+
+
+def _fence_for(claim_id: str):
+    return next(f for f in python_fences(PAGE) if any(m.claim_id == claim_id for m in f.claims))
+
+
+def test_flagship_claim_fails_when_momentum_is_removed(tmp_path, monkeypatch) -> None:
+    """Setting momentum to 0 breaks claim momentum-escapes; the failure names page, claim and line."""
+    monkeypatch.setattr(claims, "RESULTS", tmp_path)
+    fence = _fence_for("momentum-escapes")
+    broken = dataclasses.replace(fence, code=fence.code.replace("beta=0.9", "beta=0.0"))
+    assert broken.code != fence.code
+    with pytest.raises(pytest_plugin.BlockFailed) as failure:
+        pytest_plugin.run_block(broken, {})
+    message = str(failure.value)
+    assert "docs/local-minimum.md:" in message
+    assert "claim 'momentum-escapes'" in message
+    assert "snippets/local_minimum.py:" in message
