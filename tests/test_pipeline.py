@@ -1,0 +1,181 @@
+"""The pipeline itself: blocks are found everywhere, and every mistake names its file and line."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pipeline import claims, pytest_plugin
+from pipeline.claims import check_bindings, page_claims, site_claims
+from pipeline.errors import PageError
+from pipeline.fences import Fence, python_fences, scan
+from pipeline.mkdocs_hooks import _mark_opted_out
+
+SNIPPET = Path(__file__).resolve().parent.parent / "snippets" / "local_minimum.py"
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    page = folder / name
+    page.write_text(textwrap.dedent(text).lstrip("\n"))
+    return page
+
+
+def inline(folder: Path, code: str) -> Fence:
+    """The one Python block of a page written for the test, ready for the real runner."""
+    (fence,) = python_fences(write(folder, "example.md", f"```python\n{code}```\n"))
+    return fence
+
+
+def test_blocks_in_tabs_and_admonitions_are_found(tmp_path: Path) -> None:
+    page = write(
+        tmp_path,
+        "p.md",
+        """
+        ```python
+        a = 1
+        ```
+
+        === "numpy"
+
+            ```python
+            b = 2
+            ```
+
+        !!! note
+            ```{.python title="in a note"}
+            c = 3
+            ```
+        """,
+    )
+    fences = python_fences(page)
+    assert [f.code for f in fences] == ["a = 1\n", "b = 2\n", "c = 3\n"]
+    assert [f.line for f in fences] == [1, 7, 12]
+
+
+def test_included_code_keeps_the_snippet_line_numbers(tmp_path: Path) -> None:
+    page = write(tmp_path, "p.md", '```python\n--8<-- "snippets/local_minimum.py:gd"\n```\n')
+    (fence,) = python_fences(page)
+    lines = SNIPPET.read_text().splitlines()
+    assert fence.origin == SNIPPET
+    assert lines[fence.origin_line - 2].strip() == "# --8<-- [start:gd]"
+    assert fence.code.splitlines()[0] == lines[fence.origin_line - 1]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('--8<-- "snippets/local_minimum.py:nope"', "needs exactly one '# --8<-- [start:nope]'"),
+        ('--8<-- "snippets/missing.py:gd"', "no file 'snippets/missing.py'"),
+        ('x = 1\n--8<-- "snippets/local_minimum.py:gd"', "either one '--8<--' include or inline code"),
+        ("# claim oops\nassert True", "malformed claim marker"),
+        ("# claim: some-claim\nx = 1", "followed by no assert statement"),
+        ("# claim: some-claim [starts = 3]\nassert True", "malformed measure"),
+    ],
+)
+def test_bad_blocks_name_file_and_line(tmp_path: Path, body: str, message: str) -> None:
+    page = write(tmp_path, "p.md", f"# Title\n\n```python\n{body}\n```\n")
+    with pytest.raises(PageError, match=r"p\.md:[34]: |local_minimum\.py") as error:
+        scan(page)
+    assert message in str(error.value)
+
+
+def test_unclosed_fence_names_its_line(tmp_path: Path) -> None:
+    page = write(tmp_path, "p.md", "text\n\n```python\nx = 1\n")
+    with pytest.raises(PageError, match=r"p\.md:3: code fence ``` is never closed"):
+        scan(page)
+
+
+@pytest.mark.parametrize("header", ["!!! claim gd-stuck", '!!! claim "Bad Id"', '    !!! claim "nested"', "!!! claim"])
+def test_malformed_claim_names_its_line(tmp_path: Path, header: str) -> None:
+    page = write(tmp_path, "p.md", f"# T\n\n{header}\n    Statement.\n")
+    with pytest.raises(PageError, match=r"p\.md:3: malformed claim"):
+        page_claims(page)
+
+
+def test_claim_without_statement_is_an_error(tmp_path: Path) -> None:
+    page = write(tmp_path, "p.md", '!!! claim "lonely"\n\nNot indented.\n')
+    with pytest.raises(PageError, match=r"p\.md:1: claim 'lonely' has no statement"):
+        page_claims(page)
+
+
+def test_claim_syntax_inside_a_code_fence_is_not_a_claim(tmp_path: Path) -> None:
+    page = write(tmp_path, "p.md", '```markdown\n!!! claim "example"\n    Shown, not claimed.\n```\n')
+    assert page_claims(page) == []
+
+
+def test_claim_id_used_twice_names_both_places(tmp_path: Path) -> None:
+    write(tmp_path, "a.md", '!!! claim "same"\n    One.\n')
+    write(tmp_path, "b.md", '# B\n\n!!! claim "same"\n    Two.\n')
+    with pytest.raises(PageError, match=r"b\.md:3: claim id 'same' is already used at .*a\.md:1"):
+        site_claims(tmp_path)
+
+
+def test_unbound_claim_and_unknown_binding_are_reported(tmp_path: Path) -> None:
+    page = write(
+        tmp_path,
+        "p.md",
+        """
+        !!! claim "stated"
+            Stated but never tested.
+
+        ```python
+        # claim: elsewhere
+        assert 1 + 1 == 2
+        ```
+        """,
+    )
+    errors = [str(e) for e in check_bindings(page)]
+    assert any("p.md:1: claim 'stated' has no bound test" in e for e in errors)
+    assert any("p.md:5: code is bound to claim 'elsewhere', which is not written on" in e for e in errors)
+
+
+def test_a_failing_block_marks_only_its_claim_failing(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(claims, "RESULTS", tmp_path / "results")
+    code = "# claim: first\nassert True\n# claim: second\nassert 1 > 2, 'one is not above two'\n# claim: third\nassert True\n"
+    with pytest.raises(pytest_plugin.BlockFailed, match=r"example\.md:1: code block failed") as failure:
+        pytest_plugin.run_block(inline(tmp_path, code), {})
+    assert "example.md:5" in str(failure.value) and "one is not above two" in str(failure.value)
+    status = {p.stem: json.loads(p.read_text())["status"] for p in (tmp_path / "results").glob("*.json")}
+    assert status == {"first": "verified", "second": "failing", "third": "not run"}
+
+
+def test_measures_are_recorded_from_the_block(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(claims, "RESULTS", tmp_path)
+    code = "starts = list(range(7))\ndevices = ['cpu']\n# claim: counted [starts=len(starts) devices=devices]\nassert starts\n"
+    pytest_plugin.run_block(inline(tmp_path, code), {})
+    result = json.loads((tmp_path / "counted.json").read_text())
+    assert (result["status"], result["measures"], result["devices"]) == ("verified", {"starts": 7}, ["cpu"])
+
+
+def test_printed_output_must_match_the_page(tmp_path: Path) -> None:
+    fence = inline(tmp_path, "print('hello')\n")
+    with pytest.raises(pytest_plugin.BlockFailed, match="shows no ```output fence"):
+        pytest_plugin.check_output(fence, "hello\n")
+    shown = Fence(**{**fence.__dict__, "output": "goodbye\n"})
+    with pytest.raises(pytest_plugin.BlockFailed, match="differs from what the block prints"):
+        pytest_plugin.check_output(shown, "hello\n")
+    pytest_plugin.check_output(Fence(**{**fence.__dict__, "output": "hello\n"}), "hello\n")
+
+
+def test_output_fence_must_sit_under_a_python_block(tmp_path: Path) -> None:
+    page = write(tmp_path, "p.md", "Text.\n\n```output\n42\n```\n")
+    with pytest.raises(PageError, match=r"p\.md:3: an 'output' fence must come right under a Python fence"):
+        scan(page)
+
+
+def test_blocks_may_not_open_network_connections(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(claims, "RESULTS", tmp_path)
+    code = "import socket\nsocket.create_connection(('192.0.2.1', 80), timeout=1)\n"
+    with pytest.raises(pytest_plugin.BlockFailed, match="may not open network connections"):
+        pytest_plugin.run_block(inline(tmp_path, code), {})
+
+
+def test_opted_out_block_is_skipped_and_labelled_on_the_page(tmp_path: Path) -> None:
+    page = write(tmp_path, "p.md", '```{.python notest reason="needs a cluster"}\nrun_on_cluster()\n```\n')
+    (fence,) = python_fences(page)
+    assert fence.opted_out and fence.attrs["reason"] == "needs a cluster"
+    html = '<p>x</p><div class="language-python highlight"><pre>run_on_cluster()</pre></div>'
+    assert '<p class="untested">Not run by the tests: needs a cluster</p>' in _mark_opted_out(html, [fence])

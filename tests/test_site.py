@@ -1,0 +1,132 @@
+"""The built site in a real browser (Debian's Chromium, headless), served on loopback.
+
+Every page: no console error, no failed request, no request to another host, math
+typeset, figures loaded, every claim verified, and exactly the Python blocks the tests ran.
+Run after `mkdocs build` (``make test`` does); these tests never skip.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from pipeline.claims import DOCS, site_claims
+from pipeline.fences import ROOT, python_fences
+
+pytestmark = pytest.mark.site
+SITE = ROOT / "site"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def page_paths() -> list[tuple[str, Path]]:
+    """(URL path, source file) for every page of the site."""
+    pages = []
+    for source in sorted([*DOCS.rglob("*.md"), *DOCS.rglob("*.ipynb")]):
+        stem = source.relative_to(DOCS).with_suffix("").as_posix()
+        pages.append(("" if stem == "index" else f"{stem}/", source))
+    return pages
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture(scope="module")
+def origin():
+    if not (SITE / "index.html").is_file():
+        pytest.fail("site/ is not built: run `make build` first (`make test` does)")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(SITE)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).exists():
+        pytest.fail("Chromium is not installed: `make chromium` installs Debian's package")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def visit(browser, url: str, origin: str):
+    """Open a page and record every console error, failed request and request to another host."""
+    tab = browser.new_page()
+    seen: dict[str, list[str]] = {"console errors": [], "failed requests": [], "requests to other hosts": []}
+    tab.on("console", lambda m: m.type == "error" and seen["console errors"].append(m.text))
+    tab.on("pageerror", lambda e: seen["console errors"].append(str(e)))
+    tab.on("requestfailed", lambda r: seen["failed requests"].append(f"{r.url} ({r.failure})"))
+    tab.on("response", lambda r: r.status >= 400 and seen["failed requests"].append(f"{r.url} ({r.status})"))
+    tab.on(
+        "request",
+        lambda r: r.url.startswith(("data:", "blob:", origin)) or seen["requests to other hosts"].append(r.url),
+    )
+    tab.goto(url, wait_until="networkidle")
+    return tab, seen
+
+
+@pytest.mark.parametrize(("path", "source"), page_paths(), ids=[p or "home" for p, _ in page_paths()])
+def test_page_in_browser(browser, origin: str, path: str, source: Path) -> None:
+    tab, seen = visit(browser, origin + path, origin)
+    where = source.relative_to(ROOT)
+    assert not any(seen.values()), f"{where}: {seen}"
+
+    broken = tab.eval_on_selector_all(
+        "img", "els => els.filter(e => !(e.complete && e.naturalWidth > 0)).map(e => e.src)"
+    )
+    assert broken == [], f"{where}: figures that did not load: {broken}"
+
+    text = tab.inner_text("article")
+    if source.suffix == ".md" and "$" in source.read_text():
+        assert tab.locator(".katex").count() > 0, f"{where}: no math was typeset"
+    assert "\\(" not in text and "$$" not in text, f"{where}: raw TeX left on the page"
+
+    statuses = tab.eval_on_selector_all(".claim", "els => els.map(e => [e.id, e.className])")
+    unverified = [cid for cid, cls in statuses if "claim--verified" not in cls]
+    assert unverified == [], f"{where}: claims not verified by the latest test run: {unverified}"
+
+    if source.suffix == ".md":
+        shown = tab.locator("article .language-python").count()
+        expected = len(python_fences(source))
+        assert shown == expected, f"{where}: the page shows {shown} Python blocks, the tests ran {expected}"
+    tab.close()
+
+
+def test_claims_page_lists_every_claim_with_a_working_link(browser, origin: str) -> None:
+    tab, seen = visit(browser, origin + "claims/", origin)
+    assert not any(seen.values()), seen
+    for claim_id, claim in site_claims().items():
+        link = tab.locator(f'article a[href$="#claim-{claim_id}"]')
+        assert link.count() == 1, f"claims page has no link to {claim.where}"
+    tab.close()
+
+
+def test_search_finds_local_minimum(browser, origin: str) -> None:
+    tab, seen = visit(browser, origin, origin)
+    tab.locator("label.md-search__icon, .md-search__input").first.click()
+    tab.locator(".md-search__input").fill("local minimum")
+    result = tab.locator(".md-search-result__item a").first
+    result.wait_for(timeout=10_000)
+    assert "local-minimum" in (result.get_attribute("href") or "")
+    assert not any(seen.values()), seen
+    tab.close()
