@@ -134,7 +134,11 @@ def test_unbound_claim_and_unknown_binding_are_reported(tmp_path: Path) -> None:
 
 def test_a_failing_block_marks_only_its_claim_failing(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(claims, "RESULTS", tmp_path / "results")
-    code = "# claim: first\nassert True\n# claim: second\nassert 1 > 2, 'one is not above two'\n# claim: third\nassert True\n"
+    code = (
+        "# claim: first\nassert True\n"
+        "# claim: second\nassert 1 > 2, 'one is not above two'\n"
+        "# claim: third\nassert True\n"
+    )
     with pytest.raises(pytest_plugin.BlockFailed, match=r"example\.md:1: code block failed") as failure:
         pytest_plugin.run_block(inline(tmp_path, code), {})
     assert "example.md:5" in str(failure.value) and "one is not above two" in str(failure.value)
@@ -144,7 +148,8 @@ def test_a_failing_block_marks_only_its_claim_failing(tmp_path: Path, monkeypatc
 
 def test_measures_are_recorded_from_the_block(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(claims, "RESULTS", tmp_path)
-    code = "starts = list(range(7))\ndevices = ['cpu']\n# claim: counted [starts=len(starts) devices=devices]\nassert starts\n"
+    code = "starts = list(range(7))\ndevices = ['cpu']\n"
+    code += "# claim: counted [starts=len(starts) devices=devices]\nassert starts\n"
     pytest_plugin.run_block(inline(tmp_path, code), {})
     result = json.loads((tmp_path / "counted.json").read_text())
     assert (result["status"], result["measures"], result["devices"]) == ("verified", {"starts": 7}, ["cpu"])
