@@ -145,7 +145,7 @@ def claims_table(page) -> str:
 
 
 def on_page_content(content: str, page, config, files) -> str:
-    """Check the page shows exactly the Python blocks the tests ran; mark opted-out ones; typeset math."""
+    """Check the page shows exactly the Python blocks the tests ran, and mark opted-out ones."""
     path = Path(page.file.abs_src_path).resolve()
     fences = _state["fences"].get(path, [])
     shown = PYTHON_BLOCK.findall(content)
@@ -154,8 +154,12 @@ def on_page_content(content: str, page, config, files) -> str:
             f"{rel(path)}: the built page shows {len(shown)} Python blocks but the tests found {len(fences)}; "
             "a fence is malformed or indented where Markdown does not see it"
         )
-    content = _mark_opted_out(content, fences)
-    return typeset(content, rel(path))
+    return _mark_opted_out(content, fences)
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Typeset math in the finished page, after the search index took the plain TeX."""
+    return typeset(output, rel(Path(page.file.abs_src_path)))
 
 
 def _mark_opted_out(content: str, fences: list[Fence]) -> str:
@@ -177,10 +181,7 @@ def typeset(content: str, where: str) -> str:
         return content
     items = []
     for tag, body in found:
-        tex = html.unescape(body).strip()
-        display = tag == "div"
-        tex = tex[2:-2] if tex[:2] in ("\\(", "\\[") else tex
-        items.append([tex, display])
+        items.append([html.unescape(body).strip(), tag == "div"])
     done = subprocess.run(
         ["node", str(ROOT / "pipeline" / "katex_render.cjs")],
         input=json.dumps(items),
