@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import signal
 import socket
 import sys
 import tempfile
@@ -28,6 +29,7 @@ from pipeline.errors import PageError
 from pipeline.fences import ROOT, ClaimMarker, Fence, python_fences, rel
 
 MATPLOTLIBRC = ROOT / "pipeline" / "matplotlibrc"
+BLOCK_TIME_LIMIT = 60.0  # seconds; a block may set its own with {.python timeout="120"}
 _FENCES: dict[tuple[str, int], tuple[Fence, list[Fence]]] = {}
 
 
@@ -94,6 +96,35 @@ class ClaimsBoundItem(pytest.Item):
 
     def reportinfo(self):
         return self.path, 0, "claims-bound"
+
+
+class BlockTimeout(Exception):
+    """A block ran past its time limit."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float, where: str):
+    """Interrupt the block with BlockTimeout after `seconds` (wall clock)."""
+
+    def expire(signum, frame):
+        raise BlockTimeout(f"{where}: the block ran longer than its {seconds:g} s limit")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def limit_of(fence: Fence) -> float:
+    """The block's time limit: its `timeout` option, or the default."""
+    value = fence.attrs.get("timeout", BLOCK_TIME_LIMIT)
+    try:
+        return float(value)
+    except ValueError:
+        raise PageError(fence.where, f'timeout="{value}" is not a number of seconds') from None
 
 
 @contextlib.contextmanager
@@ -219,7 +250,7 @@ def run_block(fence: Fence, namespace: dict, earlier: list[Fence] = ()) -> str:
 
     A failure is raised as BlockFailed naming the page, the claim and the code line.
     """
-    with sandbox():
+    with sandbox(), time_limit(limit_of(fence), fence.where):
         for previous in earlier:
             execute(previous, namespace)
         try:

@@ -184,3 +184,11 @@ def test_opted_out_block_is_skipped_and_labelled_on_the_page(tmp_path: Path) -> 
     assert fence.opted_out and fence.attrs["reason"] == "needs a cluster"
     html = '<p>x</p><div class="language-python highlight"><pre>run_on_cluster()</pre></div>'
     assert '<p class="untested">Not run by the tests: needs a cluster</p>' in _mark_opted_out(html, [fence])
+
+
+def test_a_block_past_its_time_limit_fails_naming_the_block(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(claims, "RESULTS", tmp_path)
+    page = write(tmp_path, "slow.md", '# Slow\n\n```{.python timeout="0.2"}\nimport time\ntime.sleep(5)\n```\n')
+    (fence,) = python_fences(page)
+    with pytest.raises(pytest_plugin.BlockFailed, match=r"slow\.md:3: .*longer than its 0\.2 s limit"):
+        pytest_plugin.run_block(fence, {})
