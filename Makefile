@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup serve build test test-blocks test-site page bench lock chromium clean
+.PHONY: setup serve build test test-blocks test-site page bench lock chromium clean term
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -62,3 +62,7 @@ lock: setup
 
 clean:
 	rm -rf site .cache .coverage
+
+## A new glossary term from the template, e.g. `make term NAME="Learning rate"`
+term: setup
+	$(BIN)/python -m pipeline.scaffold "$(NAME)"

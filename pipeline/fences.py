@@ -108,12 +108,17 @@ def _read_lines(path: Path) -> tuple[str, ...]:
     return tuple(path.read_text(encoding="utf-8").splitlines())
 
 
-def read_section(target: str, where: str) -> tuple[str, Path, int]:
+def project_root(page: Path) -> Path:
+    """The folder a page's includes are relative to: the one holding its docs/ folder."""
+    return next((p.parent for p in page.parents if p.name == "docs"), ROOT)
+
+
+def read_section(target: str, where: str, base: Path = ROOT) -> tuple[str, Path, int]:
     """Resolve ``file`` or ``file:section`` the way pymdownx.snippets does, failing loudly."""
     name, _, section = target.partition(":")
-    path = (ROOT / name).resolve()
+    path = (base / name).resolve()
     if not path.is_file():
-        raise PageError(where, f"include {target!r}: no file {name!r} under the repository root")
+        raise PageError(where, f"include {target!r}: no file {name!r} under {base}")
     lines = _read_lines(path)
     marks = [(i, m) for i, line in enumerate(lines) if (m := _SECTION_MARK.match(line))]
     if not section:
@@ -213,7 +218,7 @@ def _make_fence(page, line, lang, options, attrs, body, where) -> Fence:
     if includes:
         if len(body) != 1:
             raise PageError(where, "a fence holds either one '--8<--' include or inline code, not both")
-        code, origin, origin_line = read_section(includes[0]["target"], where)
+        code, origin, origin_line = read_section(includes[0]["target"], where, project_root(page))
     else:
         code, origin, origin_line = "\n".join(body) + ("\n" if body else ""), page, line + 1
     claims = claim_markers(code, origin, origin_line) if lang in PYTHON_LANGS else ()

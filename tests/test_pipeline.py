@@ -68,7 +68,7 @@ def test_included_code_keeps_the_snippet_line_numbers(tmp_path: Path) -> None:
     ("body", "message"),
     [
         ('--8<-- "snippets/local_minimum.py:nope"', "needs exactly one '# --8<-- [start:nope]'"),
-        ('--8<-- "snippets/missing.py:gd"', "no file 'snippets/missing.py'"),
+        ('--8<-- "snippets/missing.py:gd"', "no file 'snippets/missing.py' under"),
         ('x = 1\n--8<-- "snippets/local_minimum.py:gd"', "either one '--8<--' include or inline code"),
         ("# claim oops\nassert True", "malformed claim marker"),
         ("# claim: some-claim\nx = 1", "followed by no assert statement"),

@@ -1,0 +1,146 @@
+"""The page linter: every glossary page has the shape readers and the index rely on.
+
+Glossary pages are the ones under "Glossary" in mkdocs.yml's nav. Each problem is
+reported as ``file:line: what is wrong; how to fix it``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from pipeline.claims import DOCS, page_claims
+from pipeline.fences import ROOT, rel
+
+REQUIRED_SECTIONS = ("Common misconceptions", "Related terms", "References")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_FIGURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>figures/[^)\s]+)\)")
+_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<target>[^)#\s]+\.md)(?:#[^)]*)?\)")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary term as its page states it."""
+
+    title: str
+    page: Path
+    definition: str  # the first paragraph, in Markdown
+
+
+def glossary_pages(config: Path = ROOT / "mkdocs.yml") -> list[Path]:
+    """The pages listed under the Glossary section of the nav."""
+    nav = yaml.load(config.read_text(), Loader=_Loader)["nav"]
+    for entry in nav:
+        if isinstance(entry, dict) and "Glossary" in entry:
+            return [DOCS / next(iter(item.values())) for item in entry["Glossary"]]
+    raise ValueError(f"{rel(config)}: the nav has no 'Glossary' section")
+
+
+class _Loader(yaml.SafeLoader):
+    """Reads mkdocs.yml, ignoring the !!python tags some plugins use."""
+
+
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+_Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def _prose_lines(lines: list[str]):
+    """(index, line) of lines outside code fences."""
+    fence = None
+    for i, line in enumerate(lines):
+        match = _FENCE.match(line)
+        if match and fence is None:
+            fence = match.group(1)
+        elif match and fence is not None and match.group(1).startswith(fence[0]) and not line.strip(fence[0]).strip():
+            fence = None
+        elif fence is None:
+            yield i, line
+
+
+def term(page: Path) -> Term:
+    """The page's title and first paragraph."""
+    lines = page.read_text(encoding="utf-8").splitlines()
+    title = next((m.group(2) for line in lines if (m := _HEADING.match(line)) and len(m.group(1)) == 1), "")
+    start = next((i for i, line in enumerate(lines) if line.startswith("# ")), -1) + 1
+    para: list[str] = []
+    for line in lines[start:]:
+        if not line.strip():
+            if para:
+                break
+            continue
+        if line.startswith(("#", "!!!", "???", "```", "|", "<", "-", "*", "$$")) and not para:
+            break
+        para.append(line.strip())
+    return Term(title, page, " ".join(para))
+
+
+def lint(page: Path, glossary: list[Path]) -> list[str]:
+    """Every way a glossary page falls short of the template (docs/contributing.md)."""
+    where = rel(page)
+    lines = page.read_text(encoding="utf-8").splitlines()
+    prose = list(_prose_lines(lines))
+    problems = []
+    if not lines or not lines[0].startswith("# "):
+        problems.append(f"{where}:1: the page must start with its title as '# Term'")
+    entry = term(page)
+    if len(entry.definition.split()) < 12:
+        problems.append(
+            f"{where}:3: the first paragraph under the title must define the term in a sentence or two "
+            "(the glossary index and hover tooltips show it)"
+        )
+    headings = {m.group(2): i + 1 for i, line in prose if (m := _HEADING.match(line)) and len(m.group(1)) == 2}
+    for section in REQUIRED_SECTIONS:
+        if section not in headings:
+            problems.append(f"{where}: missing the section '## {section}' (see the template in docs/contributing.md)")
+    if not page_claims(page):
+        problems.append(f'{where}: no claim; state at least one as `!!! claim "id"` and bind it to an assert')
+    figures = [(i + 1, m) for i, line in prose for m in _FIGURE.finditer(line)]
+    if not figures:
+        problems.append(f"{where}: no figure; embed one drawn by the page's code as ![alt text](figures/name.svg)")
+    for line_no, match in figures:
+        if len(match["alt"].split()) < 4:
+            problems.append(f"{where}:{line_no}: figure {match['src']} needs alt text that says what it shows")
+    problems += _section_problems(page, lines, headings)
+    problems += [
+        f"{where}:{i + 1}: unfinished: replace the 'To write' placeholder"
+        for i, line in prose
+        if "to write" in line.lower()
+    ]
+    return problems
+
+
+def _section_body(lines: list[str], headings: dict[str, int], name: str) -> list[tuple[int, str]]:
+    if name not in headings:
+        return []
+    start = headings[name]
+    body = []
+    for i in range(start, len(lines)):
+        if lines[i].startswith("## "):
+            break
+        body.append((i + 1, lines[i]))
+    return body
+
+
+def _section_problems(page: Path, lines: list[str], headings: dict[str, int]) -> list[str]:
+    where = rel(page)
+    problems = []
+    related = _section_body(lines, headings, "Related terms")
+    links = [(n, m) for n, line in related for m in _LINK.finditer(line)]
+    if "Related terms" in headings and not links:
+        problems.append(f"{where}:{headings['Related terms']}: 'Related terms' links to no page")
+    for line_no, match in links:
+        target = (page.parent / match["target"]).resolve()
+        if not target.is_file():
+            problems.append(
+                f"{where}:{line_no}: related term '{match['text']}' links to {match['target']}, which does not exist"
+            )
+    references = [
+        line for _, line in _section_body(lines, headings, "References") if line.strip().startswith(("-", "1."))
+    ]
+    if "References" in headings and not references:
+        problems.append(f"{where}:{headings['References']}: 'References' lists no source; cite the primary sources")
+    return problems

@@ -1,0 +1,80 @@
+"""A new term from the scaffold fails the tests until it is written, then passes, with no other file edited."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline import claims, pytest_plugin
+from pipeline.claims import check_bindings
+from pipeline.fences import ROOT, python_fences
+from pipeline.lint import glossary_pages, lint
+from pipeline.scaffold import main, names, scaffold
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch) -> Path:
+    """A copy of the site's pages and config to scaffold into."""
+    shutil.copytree(ROOT / "docs", tmp_path / "docs", ignore=shutil.ignore_patterns("*.ipynb"))
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "tests").mkdir()
+    monkeypatch.setattr(claims, "RESULTS", tmp_path / "results")
+    return tmp_path
+
+
+def run_page(page: Path) -> None:
+    for fence in python_fences(page):
+        pytest_plugin.run_block(fence, {})
+
+
+def test_new_term_fails_until_written_then_passes(project: Path) -> None:
+    page, snippet, test = scaffold("Learning rate", root=project)
+    assert (page.name, snippet.name, test.name) == ("learning-rate.md", "learning_rate.py", "test_learning_rate.py")
+    nav = (project / "mkdocs.yml").read_text()
+    assert "- Learning rate: learning-rate.md" in nav
+    glossary = glossary_pages(project / "mkdocs.yml")
+    assert [p.name for p in glossary] == sorted((p.name for p in glossary), key=str.lower)
+
+    with pytest.raises(pytest_plugin.BlockFailed, match="(?s)learning-rate-first-claim.*to write"):
+        run_page(page)
+    assert any("unfinished" in p for p in lint(page, glossary))
+    namespace: dict = {}
+    exec(compile(test.read_text(), str(test), "exec"), namespace)
+    with pytest.raises(pytest.fail.Exception, match="to write"):
+        namespace["test_learning_rate_helpers"]()
+
+    # The author fills in the three files it created, and nothing else.
+    snippet.write_text(
+        snippet.read_text().replace(
+            'assert False, "to write: replace this with the computation and asserts of the claim"',
+            "assert np.all(x**2 >= 0)",
+        )
+    )
+    page.write_text(
+        "# Learning rate\n\nThe learning rate is the factor that scales each gradient step; it sets how far "
+        "one update moves the parameters.\n\n"
+        '## In code\n\n!!! claim "learning-rate-first-claim"\n    Squares are never negative.\n\n'
+        '```python\n--8<-- "snippets/learning_rate.py:first-claim"\n```\n\n'
+        "![A parabola drawn from minus two to two](figures/learning-rate-figure.svg)\n\n"
+        '```python\n--8<-- "snippets/learning_rate.py:figure"\n```\n\n'
+        "## Common misconceptions\n\nNone yet.\n\n## Related terms\n\n- [local minimum](local-minimum.md)\n\n"
+        "## References\n\n- A textbook.\n"
+    )
+    test.write_text("def test_learning_rate_helpers() -> None:\n    assert 2**2 == 4\n")
+
+    run_page(page)
+    assert check_bindings(page) == []
+    assert lint(page, glossary) == []
+
+
+def test_scaffold_refuses_bad_names_and_existing_terms(project: Path, capsys) -> None:
+    with pytest.raises(ValueError, match="must start with a letter"):
+        names("  42 ")
+    scaffold("Momentum term", root=project)
+    with pytest.raises(FileExistsError, match="already has docs/momentum-term.md|already has .*momentum-term.md"):
+        scaffold("Momentum term", root=project)
+    assert main([]) == 2
+    assert "usage" in capsys.readouterr().err
