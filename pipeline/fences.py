@@ -103,8 +103,14 @@ def parse_info(info: str, where: str) -> tuple[str, frozenset[str], dict[str, st
     return lang.lower(), frozenset(options), attrs
 
 
-@lru_cache(maxsize=256)
 def _read_lines(path: Path) -> tuple[str, ...]:
+    """A file's lines, re-read whenever it changes (mkdocs serve edits snippets under us)."""
+    stat = path.stat()
+    return _cached_lines(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=256)
+def _cached_lines(path: Path, mtime_ns: int, size: int) -> tuple[str, ...]:
     return tuple(path.read_text(encoding="utf-8").splitlines())
 
 
