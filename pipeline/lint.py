@@ -92,6 +92,8 @@ def lint(page: Path, glossary: list[Path]) -> list[str]:
             f"{where}:3: the first paragraph under the title must define the term in a sentence or two "
             "(the glossary index and hover tooltips show it)"
         )
+    if "$" in entry.definition:
+        problems.append(f"{where}:3: write the first paragraph in words, without math: tooltips show it as plain text")
     headings = {m.group(2): i + 1 for i, line in prose if (m := _HEADING.match(line)) and len(m.group(1)) == 2}
     for section in REQUIRED_SECTIONS:
         if section not in headings:

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
-from pipeline import figures  # noqa: E402
+from pipeline import figures, terms  # noqa: E402
 from pipeline.claims import (  # noqa: E402
     Claim,
     Result,
@@ -30,9 +30,11 @@ from pipeline.claims import (  # noqa: E402
 )
 from pipeline.errors import PageError  # noqa: E402
 from pipeline.fences import ROOT, Fence, python_fences, rel  # noqa: E402
+from pipeline.lint import glossary_pages  # noqa: E402
 
 KATEX = ROOT / "node_modules" / "katex" / "dist"
 CLAIMS_TABLE = "<!-- claims-table -->"
+GLOSSARY_INDEX = "<!-- glossary-index -->"
 PYTHON_BLOCK = re.compile(r'<div class="language-(?:python|py|python3) highlight">')
 MATH = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
 ICONS = {"verified": "✓", "failing": "✗", "not run": "–"}
@@ -56,7 +58,8 @@ def on_pre_build(config) -> None:
     errors += figures.refresh()
     if errors:
         raise PluginError("\n".join(errors))
-    _state.update(claims=claims, fences=fences, results=read_results())
+    glossary = terms.load(glossary_pages(Path(config["config_file_path"])))
+    _state.update(claims=claims, fences=fences, results=read_results(), terms=glossary)
 
 
 def on_files(files: Files, config) -> Files:
@@ -112,9 +115,11 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         while end < len(lines) and (not lines[end].strip() or lines[end].startswith("    ")):
             end += 1
         lines[claim.line - 1 : end] = render_claim(claim, _result(_state["claims"][claim.claim_id])).splitlines() + [""]
-    markdown = "\n".join(lines) + "\n"
+    markdown = terms.link_terms("\n".join(lines) + "\n", path, _state["terms"])
     if CLAIMS_TABLE in markdown:
         markdown = markdown.replace(CLAIMS_TABLE, claims_table(page))
+    if GLOSSARY_INDEX in markdown:
+        markdown = markdown.replace(GLOSSARY_INDEX, terms.index(_state["terms"], path))
     return markdown
 
 

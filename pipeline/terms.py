@@ -1,0 +1,104 @@
+"""Glossary terms across the site: the A–Z index, and term links with hover definitions.
+
+Each glossary page's title is its term and its first paragraph its definition
+(pipeline.lint.term). On every page, the first mention of each other term in running text
+becomes a link to its page whose title attribute is the definition: Material's tooltips
+show it on hover.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from pipeline.lint import Term, term
+
+_PROTECTED = re.compile(
+    r"(`+).*?\1"  # inline code
+    r"|\$\$.*?\$\$|\$[^$]+\$"  # math
+    r"|!?\[[^\]]*\]\([^)]*\)"  # links and images
+    r"|\[[^\]]*\]"  # link text, footnotes
+    r"|<[^>]+>"  # inline HTML
+    r"|\*\*[^*]+\*\*"  # bold: the page defining a term emphasises it itself
+)
+_SKIP_LINE = re.compile(r"^(\s{4,}|\t|#|!!!|\?\?\?|\||!\[|<|---|\s*```|\s*~~~|\s*--8<--|\s*\$\$)")
+
+
+def plain(markdown: str) -> str:
+    """Definition text fit for a tooltip: no Markdown marks, no TeX delimiters."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"[*_`$\\]", "", text)
+    return " ".join(text.split())
+
+
+def forms(title: str) -> list[str]:
+    """The spellings of a term we link: as written, plural in -s, and Latin -um → -a."""
+    base = title.lower()
+    found = [base, base + "s"]
+    if base.endswith("um"):
+        found.append(base[:-2] + "a")
+    return sorted(found, key=len, reverse=True)
+
+
+def link_terms(markdown: str, page: Path, terms: list[Term]) -> str:
+    """Link the first mention of each other glossary term in the page's running text."""
+    fence = None
+    lines = markdown.splitlines()
+    todo = [t for t in terms if t.page.resolve() != page.resolve()]
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            fence = None if fence else stripped[:3]
+            continue
+        if fence or _SKIP_LINE.match(line) or not todo:
+            continue
+        lines[index], todo = _link_line(line, page, todo)
+    return "\n".join(lines) + ("\n" if markdown.endswith("\n") else "")
+
+
+def _link_line(line: str, page: Path, todo: list[Term]) -> tuple[str, list[Term]]:
+    pieces, last = [], 0
+    for match in _PROTECTED.finditer(line):
+        pieces.append((line[last : match.start()], True))
+        pieces.append((match.group(0), False))
+        last = match.end()
+    pieces.append((line[last:], True))
+    remaining = list(todo)
+    out = []
+    for text, free in pieces:
+        for entry in list(remaining) if free else []:
+            pattern = re.compile(r"\b(" + "|".join(map(re.escape, forms(entry.title))) + r")\b", re.I)
+            match = pattern.search(text)
+            if match:
+                target = _relative(entry.page, page)
+                title = plain(entry.definition).replace('"', "&quot;")
+                link = f'[{match.group(0)}]({target} "{title}")'
+                text = text[: match.start()] + link + text[match.end() :]
+                remaining.remove(entry)
+                break  # one link per piece keeps the text readable
+        out.append(text)
+    return "".join(out), remaining
+
+
+def _relative(target: Path, page: Path) -> str:
+    """Link from one page's source to another's, as MkDocs resolves .md links."""
+    return Path(os.path.relpath(Path(target).resolve(), Path(page).resolve().parent)).as_posix()
+
+
+def index(terms: list[Term], here: Path) -> str:
+    """The A–Z glossary: every term, linked, with its one-paragraph definition."""
+    rows, letter = [], ""
+    for entry in sorted(terms, key=lambda t: t.title.lower()):
+        first = entry.title[0].upper()
+        if first != letter:
+            rows.append(f"\n## {first}\n")
+            letter = first
+        target = _relative(entry.page, here)
+        definition = re.sub(r"(?<!!)\[([^\]]*)\]\([^)]*\)", r"\1", entry.definition)  # its links are page-relative
+        rows.append(f"[**{entry.title}**]({target})\n:   {definition}\n")
+    return "\n".join(rows) + "\n"
+
+
+def load(pages: list[Path]) -> list[Term]:
+    return [term(p) for p in pages if p.is_file()]
