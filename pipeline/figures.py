@@ -29,6 +29,9 @@ def script_env() -> dict[str, str]:
         "MPLBACKEND": "Agg",
         "SOURCE_DATE_EPOCH": "0",
         "PYTHONHASHSEED": "0",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
     }
 
 

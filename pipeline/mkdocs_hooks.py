@@ -66,6 +66,8 @@ def on_files(files: Files, config) -> Files:
     """Add the snippets' figures and KaTeX's stylesheet and fonts to the site."""
     for name, path in figures.figures().items():
         files.append(File.generated(config, f"figures/{name}", abs_src_path=str(path)))
+    for script in figures.snippet_files():
+        files.append(File.generated(config, f"code/{script.name}", abs_src_path=str(script)))
     if not KATEX.is_dir():
         raise PluginError(f"{rel(KATEX)} is missing: run `npm ci` (the Makefile does) to install KaTeX")
     files.append(File.generated(config, "assets/katex/katex.min.css", abs_src_path=str(KATEX / "katex.min.css")))
@@ -115,12 +117,25 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         while end < len(lines) and (not lines[end].strip() or lines[end].startswith("    ")):
             end += 1
         lines[claim.line - 1 : end] = render_claim(claim, _result(_state["claims"][claim.claim_id])).splitlines() + [""]
-    markdown = terms.link_terms("\n".join(lines) + "\n", path, _state["terms"])
+    markdown = terms.link_terms("\n".join(lines) + "\n", path, _state["terms"]) + download_note(path)
     if CLAIMS_TABLE in markdown:
         markdown = markdown.replace(CLAIMS_TABLE, claims_table(page))
     if GLOSSARY_INDEX in markdown:
         markdown = markdown.replace(GLOSSARY_INDEX, terms.index(_state["terms"], path))
     return markdown
+
+
+def download_note(page: Path) -> str:
+    """A link to the page's whole snippet file, runnable as a script (it also draws the figures)."""
+    script = figures.SNIPPETS / f"{page.stem.replace('-', '_')}.py"
+    if not script.is_file():
+        return ""
+    return (
+        f'\n!!! tip "Run this page yourself"\n'
+        f"    [Download {script.name}](code/{script.name}){{ download }}: every block of this page in one\n"
+        f"    script. `python {script.name}` runs each claim's checks and saves the figures, with only\n"
+        f"    numpy, torch and matplotlib installed.\n"
+    )
 
 
 def claims_table(page) -> str:

@@ -34,8 +34,18 @@ _FENCES: dict[tuple[str, int], tuple[Fence, list[Fence]]] = {}
 
 
 def sandbox_env() -> dict[str, str]:
-    """Environment every block and snippet runs with: headless, reproducible figures."""
-    return {"MATPLOTLIBRC": str(MATPLOTLIBRC), "MPLBACKEND": "Agg", "SOURCE_DATE_EPOCH": "0"}
+    """Environment every block runs with: headless, reproducible figures, one math thread per worker.
+
+    The tests run two workers on two cores; a second BLAS/torch thread in each only fights for them.
+    """
+    return {
+        "MATPLOTLIBRC": str(MATPLOTLIBRC),
+        "MPLBACKEND": "Agg",
+        "SOURCE_DATE_EPOCH": "0",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+    }
 
 
 os.environ.update(sandbox_env())
