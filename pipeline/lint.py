@@ -72,7 +72,7 @@ def term(page: Path) -> Term:
             if para:
                 break
             continue
-        if line.startswith(("#", "!!!", "???", "```", "|", "<", "-", "*", "$$")) and not para:
+        if line.startswith(("#", "!!!", "???", "```", "|", "<", "- ", "* ", "$$")) and not para:
             break
         para.append(line.strip())
     return Term(title, page, " ".join(para))

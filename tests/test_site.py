@@ -20,6 +20,7 @@ from pipeline.fences import ROOT, python_fences
 
 pytestmark = pytest.mark.site
 SITE = ROOT / "site"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -69,9 +70,9 @@ def browser():
         chromium.close()
 
 
-def visit(browser, url: str, origin: str):
+def visit(browser, url: str, origin: str, scheme: str = "light"):
     """Open a page and record every console error, failed request and request to another host."""
-    tab = browser.new_page()
+    tab = browser.new_page(color_scheme=scheme)
     seen: dict[str, list[str]] = {"console errors": [], "failed requests": [], "requests to other hosts": []}
     tab.on("console", lambda m: m.type == "error" and seen["console errors"].append(m.text))
     tab.on("pageerror", lambda e: seen["console errors"].append(str(e)))
@@ -129,4 +130,20 @@ def test_search_finds_local_minimum(browser, origin: str) -> None:
     result.wait_for(timeout=10_000)
     assert "local-minimum" in (result.get_attribute("href") or "")
     assert not any(seen.values()), seen
+    tab.close()
+
+
+def axe_violations(tab) -> list[str]:
+    """Run axe-core (WCAG 2 A/AA rules and best practices) on the open page."""
+    tab.add_script_tag(path=str(AXE))
+    found = tab.evaluate("async () => (await axe.run(document)).violations.map(v => [v.id, v.nodes.length, v.help])")
+    return [f"{rule} ({count} elements): {help_}" for rule, count, help_ in found]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(("path", "source"), page_paths(), ids=[p or "home" for p, _ in page_paths()])
+def test_page_has_no_accessibility_violations(browser, origin: str, path: str, source: Path, scheme: str) -> None:
+    tab, _ = visit(browser, origin + path, origin, scheme)
+    violations = axe_violations(tab)
+    assert violations == [], f"{source.relative_to(ROOT)} ({scheme}): " + "; ".join(violations)
     tab.close()
