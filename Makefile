@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup serve build test test-blocks test-site page bench lock chromium clean term
+.PHONY: setup serve build test test-blocks test-site page bench lock chromium clean term audit
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -66,3 +66,8 @@ clean:
 ## A new glossary term from the template, e.g. `make term NAME="Learning rate"`
 term: setup
 	$(BIN)/python -m pipeline.scaffold "$(NAME)"
+
+## Lighthouse scores and first-visit bytes of every page (a reported measurement, not a test)
+audit: setup chromium
+	@test -x node_modules/.bin/lighthouse || npm install --no-save --no-audit --no-fund --loglevel=error lighthouse@12.8.2
+	$(BIN)/python -m pipeline.audit

@@ -8,19 +8,18 @@ Run after `mkdocs build` (``make test`` does); these tests never skip.
 from __future__ import annotations
 
 import shutil
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from pipeline import serve
 from pipeline.claims import DOCS, site_claims
 from pipeline.fences import ROOT, python_fences
 
 pytestmark = pytest.mark.site
 SITE = ROOT / "site"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+TEXT_PAGE_BUDGET = 400_000  # bytes a first visit of a page without figures may download (issue 8)
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -42,18 +41,12 @@ def page_paths() -> list[tuple[str, Path]]:
     return pages
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        pass
-
-
 @pytest.fixture(scope="module")
 def origin():
     if not (SITE / "index.html").is_file():
         pytest.fail("site/ is not built: run `make build` first (`make test` does)")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(SITE)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
+    server, url = serve.start(SITE)
+    yield url
     server.shutdown()
 
 
@@ -74,6 +67,8 @@ def visit(browser, url: str, origin: str, scheme: str = "light"):
     """Open a page and record every console error, failed request and request to another host."""
     tab = browser.new_page(color_scheme=scheme)
     seen: dict[str, list[str]] = {"console errors": [], "failed requests": [], "requests to other hosts": []}
+    tab.bytes = 0
+    tab.on("requestfinished", lambda r: setattr(tab, "bytes", tab.bytes + (r.sizes()["responseBodySize"] or 0)))
     tab.on("console", lambda m: m.type == "error" and seen["console errors"].append(m.text))
     tab.on("pageerror", lambda e: seen["console errors"].append(str(e)))
     tab.on("requestfailed", lambda r: seen["failed requests"].append(f"{r.url} ({r.failure})"))
@@ -106,6 +101,8 @@ def test_page_in_browser(browser, origin: str, path: str, source: Path) -> None:
     unverified = [cid for cid, cls in statuses if "claim--verified" not in cls]
     assert unverified == [], f"{where}: claims not verified by the latest test run: {unverified}"
 
+    if source.suffix == ".md" and "](figures/" not in source.read_text():
+        assert tab.bytes <= TEXT_PAGE_BUDGET, f"{where}: a first visit downloads {tab.bytes:,} bytes"
     if source.suffix == ".md":
         shown = tab.locator("article .language-python").count()
         expected = len(python_fences(source))
