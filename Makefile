@@ -52,6 +52,8 @@ page: setup
 
 ## Benchmarks (reported on the pages; not part of the tests)
 bench: setup
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	$(BIN)/pip install --quiet --no-deps -r requirements-bench-nodeps.txt
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 ## Re-pin every package after changing pyproject.toml

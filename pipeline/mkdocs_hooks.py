@@ -177,8 +177,20 @@ def on_page_content(content: str, page, config, files) -> str:
     return _mark_opted_out(content, fences)
 
 
+NOTEBOOK_THIRD_PARTY = re.compile(
+    r'<script src="">\s*</script>'  # mkdocs-jupyter's MathJax slot, left empty: fetches nothing, renders nothing
+    r'|<script type="module">(?:(?!</script>).)*?cdnjs\.cloudflare\.com(?:(?!</script>).)*?</script>',  # nbconvert's Mermaid loader
+    re.S,
+)
+
+
 def on_post_page(output: str, page, config) -> str:
-    """Typeset math in the finished page, after the search index took the plain TeX."""
+    """Typeset math in the finished page, after the search index took the plain TeX.
+
+    Notebook pages lose nbconvert's dormant loaders that point at a CDN: a page names no other host.
+    """
+    if page.file.src_path.endswith(".ipynb"):
+        output = NOTEBOOK_THIRD_PARTY.sub("", output)
     return typeset(output, rel(Path(page.file.abs_src_path)))
 
 

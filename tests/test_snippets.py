@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from contextlib import chdir
 from pathlib import Path
 
@@ -10,7 +9,8 @@ import matplotlib.pyplot as plt
 import pytest
 
 from pipeline import figures
-from pipeline.fences import rel
+from pipeline.fences import Fence, python_fences, rel
+from pipeline.pytest_plugin import _continued, execute
 
 
 @pytest.mark.parametrize("script", figures.snippet_files(), ids=lambda p: p.name)
@@ -29,33 +29,27 @@ def test_every_snippet_file_is_shown_on_some_page() -> None:
         assert f"snippets/{script.name}:" in shown, f"{rel(script)} is included by no page under docs/"
 
 
-def _figure_sections() -> list[tuple[str, str]]:
-    """(snippet module, section) for every section that saves a figure."""
+def _figure_blocks() -> list[tuple[Fence, list[Fence]]]:
+    """Every page block that saves a figure, with the blocks it continues (oldest first)."""
     found = []
-    for script in figures.snippet_files():
-        text = script.read_text()
-        for name in re.findall(r"# --8<-- \[start:([\w-]+)\]", text):
-            body = text.split(f"[start:{name}]")[1].split(f"[end:{name}]")[0]
-            if "savefig(" in body:
-                found.append((script.stem, name))
+    for page in sorted(Path(figures.ROOT, "docs").rglob("*.md")):
+        fences = python_fences(page)
+        found += [(f, _continued(f, fences)) for f in fences if "savefig(" in f.code and not f.opted_out]
     return found
 
 
-@pytest.mark.parametrize(("module", "section"), _figure_sections(), ids=lambda v: str(v))
-def test_figures_are_byte_identical_from_run_to_run(module: str, section: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("fence", "earlier"), _figure_blocks(), ids=lambda v: v.where if isinstance(v, Fence) else "")
+def test_figures_are_byte_identical_from_run_to_run(fence: Fence, earlier: list[Fence], tmp_path: Path) -> None:
     """Seeded code and a pinned SVG hash salt and date: the same code draws the same bytes."""
-    from pipeline.fences import read_section
-    from pipeline.pytest_plugin import Fence, execute
-
-    code, origin, line = read_section(f"snippets/{module}.py:{section}", "test")
-    fence = Fence(origin, line, "python", frozenset(), {}, code, origin, line)
     outputs = []
     for run in ("first", "second"):
         folder = tmp_path / run
         folder.mkdir()
+        namespace: dict = {"__name__": "__main__"}
         with chdir(folder):
-            execute(fence, {"__name__": "__main__"})
+            for block in [*earlier, fence]:
+                execute(block, namespace)
             plt.close("all")
         outputs.append({p.name: p.read_bytes() for p in folder.iterdir()})
-    assert outputs[0], f"snippets/{module}.py:{section} saved no figure"
-    assert outputs[0] == outputs[1], f"snippets/{module}.py:{section} draws different bytes on a second run"
+    assert outputs[0], f"{fence.where} saved no figure"
+    assert outputs[0] == outputs[1], f"{fence.where} draws different bytes on a second run"

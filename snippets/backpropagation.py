@@ -1,0 +1,428 @@
+# Code of the backpropagation page (docs/backpropagation.md); each section is one block there.
+# Sections are self-contained, except `graph` (continues `engine`) and `gradcheck` (continues `mlp`),
+# as the page says. Run this file as a script to run them all and write the page's figures.
+
+# --8<-- [start:engine]
+import math
+
+import numpy as np
+import torch
+
+
+class Value:
+    """A scalar that records its parents and local derivatives, so backward() can apply the chain rule."""
+
+    def __init__(self, data: float, parents: tuple = (), local_grads: tuple = (), op: str = "") -> None:
+        self.data, self.grad, self.op = float(data), 0.0, op
+        self.parents, self.local_grads = parents, local_grads  # ∂self/∂parent, one per parent
+
+    def __add__(self, other) -> "Value":
+        other = other if isinstance(other, Value) else Value(other)
+        return Value(self.data + other.data, (self, other), (1.0, 1.0), "+")
+
+    def __mul__(self, other) -> "Value":
+        other = other if isinstance(other, Value) else Value(other)
+        return Value(self.data * other.data, (self, other), (other.data, self.data), "×")
+
+    def __pow__(self, k: float) -> "Value":
+        return Value(self.data**k, (self,), (k * self.data ** (k - 1),), f"^{k}")
+
+    def tanh(self) -> "Value":
+        t = math.tanh(self.data)
+        return Value(t, (self,), (1 - t * t,), "tanh")
+
+    def exp(self) -> "Value":
+        e = math.exp(self.data)
+        return Value(e, (self,), (e,), "exp")
+
+    def log(self) -> "Value":
+        return Value(math.log(self.data), (self,), (1 / self.data,), "log")
+
+    __radd__, __rmul__ = __add__, __mul__
+
+    def __sub__(self, other) -> "Value":
+        return self + other * -1
+
+    def __truediv__(self, other) -> "Value":
+        return self * other**-1
+
+    def backward(self) -> None:
+        """Reverse mode: seed ∂out/∂out = 1, then push gradients from each node to its parents."""
+        order, seen = [], set()
+
+        def visit(node: Value) -> None:  # topological order: parents before children
+            if node not in seen:
+                seen.add(node)
+                for parent in node.parents:
+                    visit(parent)
+                order.append(node)
+
+        visit(self)
+        self.grad = 1.0
+        for node in reversed(order):  # children before parents
+            for parent, local in zip(node.parents, node.local_grads, strict=True):
+                parent.grad += local * node.grad  # chain rule; += sums over every path
+
+
+# Three expressions written once; they run on Value and on torch tensors alike.
+def neuron(x1, x2, w1, w2, b):
+    """One tanh unit: tanh(x1·w1 + x2·w2 + b)."""
+    return (x1 * w1 + x2 * w2 + b).tanh()
+
+
+def reuse(x, y, z):
+    """x appears twice, so its gradient is a sum over two paths."""
+    return (x * y + x) ** 2 / (z * z + 1)
+
+
+def softplus_mix(x, y, z):
+    """exp, log, a product and a division in one expression."""
+    return (1 + (x * y - z).exp()).log() * z - x / y
+
+
+def engine_grad(f, point: np.ndarray) -> np.ndarray:
+    """Gradient of f at a point by the Value engine."""
+    leaves = [Value(v) for v in point]
+    f(*leaves).backward()
+    return np.array([leaf.grad for leaf in leaves])
+
+
+def torch_grad(f, point: np.ndarray, device: str) -> np.ndarray:
+    """Gradient of f at a point by torch.autograd, in float64."""
+    leaves = torch.tensor(point, dtype=torch.float64, device=device, requires_grad=True)
+    f(*leaves).backward()
+    return leaves.grad.cpu().numpy()
+
+
+devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+rng = np.random.default_rng(0)
+points = 0
+for f, n_inputs in [(neuron, 5), (reuse, 3), (softplus_mix, 3)]:
+    shown = np.linspace(0.3, 0.9, n_inputs)
+    print(f"{f.__name__:13s} engine {np.round(engine_grad(f, shown), 6)}")
+    print(f"{'':13s} torch  {np.round(torch_grad(f, shown, 'cpu'), 6)}")
+    for point in rng.uniform(0.25, 1.0, size=(20, n_inputs)):  # 20 random points per expression
+        points += 1
+        ours = engine_grad(f, point)
+        for device in devices:
+            ref = torch_grad(f, point, device)
+            # claim: backprop-engine-matches-torch [points=points devices=devices]
+            assert np.linalg.norm(ours - ref) <= 1e-12 * np.linalg.norm(ref)
+# --8<-- [end:engine]
+
+# --8<-- [start:graph]
+import math
+
+import matplotlib.pyplot as plt
+
+# The neuron tanh(x1·w1 + x2·w2 + b) as a graph of Values; the names are only for the figure.
+x1, x2, w1, w2, b = Value(2.0), Value(0.0), Value(-3.0), Value(1.0), Value(6.7)
+x1w1, x2w2 = x1 * w1, x2 * w2
+s = x1w1 + x2w2
+n = s + b
+out = n.tanh()
+out.backward()
+names = {x1: "x₁", x2: "x₂", w1: "w₁", w2: "w₂", b: "b", x1w1: "x₁w₁", x2w2: "x₂w₂", s: "s", n: "n", out: "o"}
+
+# claim: backprop-chain-rule
+# Each leaf's gradient is the product of local derivatives along its path to the output:
+# ∂o/∂w₁ = ∂o/∂n · ∂n/∂s · ∂s/∂(x₁w₁) · ∂(x₁w₁)/∂w₁ = (1 − tanh²n) · 1 · 1 · x₁
+assert math.isclose(w1.grad, (1 - math.tanh(n.data) ** 2) * x1.data, rel_tol=1e-12)
+assert math.isclose(x1.grad, (1 - math.tanh(n.data) ** 2) * w1.data, rel_tol=1e-12)
+assert x2.grad != 0 and w2.grad == 0  # x₂ = 0 blocks w₂: ∂(x₂w₂)/∂w₂ = x₂ = 0
+# A Value used twice gets the sum over both paths: d(x·x + x)/dx = 2x + 1.
+x = Value(3.0)
+(x * x + x).backward()
+assert x.grad == 2 * 3.0 + 1
+
+
+def layers(node: Value) -> dict:
+    """Column of each node: its longest distance from the leaves."""
+    col = {}
+
+    def depth(v: Value) -> int:
+        if v not in col:
+            col[v] = 1 + max((depth(p) for p in v.parents), default=-1)
+        return col[v]
+
+    depth(node)
+    return col
+
+
+col = layers(out)
+rows = {c: [v for v in names if col[v] == c] for c in set(col.values())}
+pos = {v: (2.3 * c, -1.2 * (r - (len(vs) - 1) / 2)) for c, vs in rows.items() for r, v in enumerate(vs)}
+fig, ax = plt.subplots(figsize=(7.2, 4.2))
+for child in names:
+    for parent in child.parents:  # an arrow from each input of an operation to its result
+        (px, py), (cx, cy) = pos[parent], pos[child]
+        ax.annotate("", (cx - 0.8, cy), (px + 0.8, py), arrowprops={"arrowstyle": "->", "color": "0.45"})
+for v, (px, py) in pos.items():
+    label = f"{names[v]} ({v.op})" if v.op else names[v]
+    text = f"{label}\nvalue {v.data:.4g}\ngrad {v.grad:.4g}"
+    ax.text(px, py, text, ha="center", va="center", fontsize=9, bbox={"boxstyle": "round", "fc": "#eef3fb"})
+ax.set(xlim=(-1.0, 2.3 * max(col.values()) + 1.0), ylim=(-3.1, 3.1))
+ax.set_title("Forward: value, left to right. Backward: grad = ∂o/∂(node), right to left", fontsize=10)
+ax.axis("off")
+fig.tight_layout()
+fig.savefig("backpropagation-graph.svg")
+# --8<-- [end:graph]
+
+# --8<-- [start:mlp]
+from itertools import pairwise
+
+import numpy as np
+import torch
+
+
+def init_mlp(sizes: list[int], rng: np.random.Generator) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Weights W_l of shape (d_in, d_out) with variance 1/d_in, and biases b_l of shape (d_out,)."""
+    return [(rng.normal(0, 1 / np.sqrt(m), (m, k)), rng.normal(0, 0.1, k)) for m, k in pairwise(sizes)]
+
+
+def check_shapes(X: np.ndarray, Y: np.ndarray, params: list) -> None:
+    """Reject mismatched shapes with a message naming them, instead of a broadcast error deep in a matmul."""
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D (samples, features); got shape {X.shape}")
+    width, source = X.shape[1], f"X has shape {X.shape}"
+    for i, (W, b) in enumerate(params, start=1):
+        if W.ndim != 2 or W.shape[0] != width:
+            raise ValueError(f"W{i} has shape {W.shape} but {source}: expected W{i} of shape ({width}, d_out)")
+        if b.shape != (W.shape[1],):
+            raise ValueError(f"b{i} has shape {b.shape} but W{i} has shape {W.shape}: expected ({W.shape[1]},)")
+        width, source = W.shape[1], f"layer {i} outputs {W.shape[1]} features"
+    if Y.shape != (X.shape[0], width):
+        raise ValueError(f"Y has shape {Y.shape} but the network maps X {X.shape} to {(X.shape[0], width)}")
+
+
+def forward(X: np.ndarray, params: list) -> list[np.ndarray]:
+    """Every layer's input h_0 = X, h_1, ..., then the output: the backward pass needs them all."""
+    hs = [X]
+    for W, b in params[:-1]:
+        hs.append(np.tanh(hs[-1] @ W + b))
+    return [*hs, hs[-1] @ params[-1][0] + params[-1][1]]
+
+
+def loss_and_grads(X: np.ndarray, Y: np.ndarray, params: list) -> tuple[float, list]:
+    """Mean squared error of a tanh MLP (linear last layer) and its gradient, by backpropagation."""
+    check_shapes(X, Y, params)
+    *hs, out = forward(X, params)
+    delta = 2 * (out - Y) / out.size  # δ = ∂L/∂out for L = mean((out − Y)²)
+    grads = []
+    for i in reversed(range(len(params))):  # backward pass, last layer first
+        grads.append((hs[i].T @ delta, delta.sum(axis=0)))  # ∂L/∂W = hᵀδ, ∂L/∂b = Σ_rows δ
+        if i > 0:
+            delta = (delta @ params[i][0].T) * (1 - hs[i] ** 2)  # back through W, then tanh' = 1 − tanh²
+    return float(np.mean((out - Y) ** 2)), grads[::-1]
+
+
+def torch_loss_and_grads(X: np.ndarray, Y: np.ndarray, params: list, device: str) -> tuple[float, list]:
+    """The same loss and gradient by torch.autograd, in float64."""
+    tp = [[torch.tensor(p, device=device, requires_grad=True) for p in layer] for layer in params]
+    h = torch.tensor(X, device=device)
+    for W, b in tp[:-1]:
+        h = torch.tanh(h @ W + b)
+    loss = ((h @ tp[-1][0] + tp[-1][1] - torch.tensor(Y, device=device)) ** 2).mean()
+    loss.backward()
+    return loss.item(), [(W.grad.cpu().numpy(), b.grad.cpu().numpy()) for W, b in tp]
+
+
+def flat(grads: list) -> np.ndarray:
+    """All gradients as one vector, to compare them with one norm."""
+    return np.concatenate([g.ravel() for layer in grads for g in layer])
+
+
+devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+sizes, seeds, worst = [3, 16, 16, 2], range(20), 0.0
+for seed in seeds:
+    rng = np.random.default_rng(seed)
+    X, Y, params = rng.normal(size=(32, 3)), rng.normal(size=(32, 2)), init_mlp(sizes, rng)
+    loss, grads = loss_and_grads(X, Y, params)
+    for device in devices:
+        ref_loss, ref = torch_loss_and_grads(X, Y, params, device)
+        worst = max(worst, np.linalg.norm(flat(grads) - flat(ref)) / np.linalg.norm(flat(ref)))
+        # claim: backprop-mlp-matches-torch [seeds=len(seeds) devices=devices]
+        assert abs(loss - ref_loss) <= 1e-12 * ref_loss
+        assert np.linalg.norm(flat(grads) - flat(ref)) <= 1e-12 * np.linalg.norm(flat(ref))
+print(f"largest relative gap to autograd over {len(seeds)} seeds: {'below 1e-14' if worst < 1e-14 else f'{worst:.0e}'}")
+try:
+    loss_and_grads(X[:, :2], Y, params)  # a wrong input width
+except ValueError as error:
+    print(f"ValueError: {error}")
+# --8<-- [end:mlp]
+
+# --8<-- [start:gradcheck]
+import numpy as np
+
+
+def shifted(params: list, direction: list, h: float) -> list:
+    """The parameters θ + h·v, for a direction v with the same shapes as θ."""
+    return [(W + h * dW, b + h * db) for (W, b), (dW, db) in zip(params, direction, strict=True)]
+
+
+def central_difference(X, Y, params: list, direction: list, h: float) -> float:
+    """(L(θ + hv) − L(θ − hv)) / 2h: the directional derivative up to O(h²) truncation error."""
+    plus, minus = shifted(params, direction, h), shifted(params, direction, -h)
+    return (loss_and_grads(X, Y, plus)[0] - loss_and_grads(X, Y, minus)[0]) / (2 * h)
+
+
+steps = np.logspace(-1, -9, 33)  # h from 0.1 down to 1e-9, four per decade
+slopes, errors = [], []
+for seed in range(20):
+    rng = np.random.default_rng(seed)
+    X, Y, params = rng.normal(size=(32, 3)), rng.normal(size=(32, 2)), init_mlp([3, 16, 16, 2], rng)
+    direction = [(rng.normal(size=W.shape), rng.normal(size=b.shape)) for W, b in params]
+    exact = flat(loss_and_grads(X, Y, params)[1]) @ flat(direction)  # ∇L · v by backpropagation
+    error = np.array([abs(central_difference(X, Y, params, direction, h) - exact) / abs(exact) for h in steps])
+    fit = (steps <= 1e-2) & (steps >= 1e-4)  # where truncation dominates
+    slopes.append(np.polyfit(np.log10(steps[fit]), np.log10(error[fit]), 1)[0])
+    errors.append(error)
+errors = np.array(errors)  # (seed, h)
+print("h              " + " ".join(f"{h:7.0e}" for h in steps[::4]))
+print("median error   " + " ".join(f"{e:7.0e}" for e in np.median(errors, axis=0)[::4]))
+print(f"slope of log error against log h on [1e-4, 1e-2]: {min(slopes):.3f} to {max(slopes):.3f} over 20 seeds")
+
+# claim: backprop-gradcheck-h-squared [seeds=len(slopes)]
+assert all(1.9 < slope < 2.1 for slope in slopes)
+assert np.all(errors[:, -1] > 10 * errors.min(axis=1))  # at h = 1e-9 rounding has taken over
+# --8<-- [end:gradcheck]
+
+# --8<-- [start:flops]
+from itertools import pairwise
+
+import torch
+from torch.utils.flop_counter import FlopCounterMode
+
+
+def mlp(sizes: list[int], device: str) -> torch.nn.Sequential:
+    """A tanh MLP with the given layer widths."""
+    layers = []
+    for m, k in pairwise(sizes):
+        layers += [torch.nn.Linear(m, k), torch.nn.Tanh()]
+    return torch.nn.Sequential(*layers[:-1]).to(device)
+
+
+def count_flops(sizes: list[int], batch: int, device: str, input_grad: bool = False) -> tuple[int, int]:
+    """Floating-point operations of one forward and one backward pass, as torch's FlopCounterMode counts them."""
+    torch.manual_seed(0)
+    net = mlp(sizes, device)
+    x = torch.randn(batch, sizes[0], device=device, requires_grad=input_grad)
+    with FlopCounterMode(display=False) as forward:
+        loss = net(x).square().mean()
+    with FlopCounterMode(display=False) as backward:
+        loss.backward()
+    return forward.get_total_flops(), backward.get_total_flops()
+
+
+devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+sizes, batch = [64, 256, 256, 256, 10], 128
+# A layer h @ W with h: (n, a), W: (a, c) costs 2nac. Backward costs two such products per layer:
+# ∂L/∂W = hᵀ δ and ∂L/∂h = δ Wᵀ, except that the first layer needs no ∂L/∂x.
+matmul = [2 * batch * a * c for a, c in pairwise(sizes)]
+predicted = 2 * sum(matmul) - matmul[0]
+for device in devices:
+    fwd, bwd = count_flops(sizes, batch, device)
+    fwd_x, bwd_x = count_flops(sizes, batch, device, input_grad=True)
+    # claim: backprop-cost-ratio [devices=devices]
+    assert fwd == sum(matmul) and bwd == predicted  # the analysis, exactly
+    assert bwd_x == 2 * fwd_x  # with ∂L/∂x too, backward is exactly twice the forward
+    assert 1 < bwd / fwd < 2
+params = sum(a * c + c for a, c in pairwise(sizes))
+print(f"forward {fwd:,} flops, backward {bwd:,} flops: ratio {bwd / fwd:.3f} (predicted {predicted / fwd:.3f})")
+print(f"with the input gradient as well: ratio {bwd_x / fwd_x:.3f}")
+print(f"central differences would need {2 * params:,} forward passes for the {params:,} parameters")
+# --8<-- [end:flops]
+
+# --8<-- [start:vanishing]
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+
+def layer_grad_norms(activation, std: float, device: str, nets: int = 20, depth: int = 12, width: int = 64):
+    """‖∂L/∂W_l‖ for each layer l of `nets` random deep MLPs with N(0, std²) weights, all at once."""
+    gen = torch.Generator().manual_seed(0)  # the same draws for every activation and scale
+    x, y = torch.randn(2, nets, 256, width, generator=gen, dtype=torch.float64).to(device)
+    weights = [torch.randn(nets, width, width, generator=gen, dtype=torch.float64) for _ in range(depth)]
+    weights = [(std * w).to(device).requires_grad_() for w in weights]
+    h = x
+    for w in weights[:-1]:
+        h = activation(h @ w)  # a batched matmul: one network per draw
+    ((h @ weights[-1] - y) ** 2).mean(dim=(1, 2)).sum().backward()  # each network's own MSE
+    return torch.stack([w.grad.norm(dim=(1, 2)) for w in weights], dim=1).cpu().numpy()
+
+
+devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+depth, width = 12, 64
+setups = {  # name: (activation, weight standard deviation)
+    "sigmoid, Glorot": (torch.sigmoid, math.sqrt(1 / width)),  # Glorot: Var = 2 / (fan_in + fan_out)
+    "ReLU, He": (torch.relu, math.sqrt(2 / width)),  # He: Var = 2 / fan_in
+    "ReLU, 2 × He std": (torch.relu, 2 * math.sqrt(2 / width)),
+}
+for device in devices:
+    norms = {name: layer_grad_norms(act, std, device) for name, (act, std) in setups.items()}
+    sig, he, big = norms.values()  # each: (networks, layers)
+    # claim: backprop-sigmoid-vanishes [networks=len(sig) devices=devices]
+    assert np.all(sig[:, 0] < 1e-5 * sig[:, -1])  # first layer against last layer
+    assert np.all(np.diff(sig, axis=1) > 0)  # smaller at every layer on the way back
+    # claim: backprop-he-steady [networks=len(he) devices=devices]
+    assert np.all((he > he[:, -1:] / 10) & (he < 10 * he[:, -1:]))  # no layer off by 10× from the last
+    # claim: backprop-relu-explodes [networks=len(big) devices=devices]
+    # With weights 2× larger each ReLU layer doubles the signal: out ∝ 2^L, so ∂L/∂out ∝ 2^L, and
+    # ∂L/∂W_l = h_{l−1}ᵀ δ_l ∝ 2^(l−1) · 2^L · 2^(L−l) = 2^(2L−1) at every layer.
+    growth = big / he
+    assert np.all((growth > 2 ** (2 * depth - 1) / 1.5) & (growth < 1.5 * 2 ** (2 * depth - 1)))
+    if device == "cpu":
+        shown = norms
+for name, g in shown.items():
+    first, last = np.median(g[:, 0]), np.median(g[:, -1])
+    print(f"{name:16s}  median ‖∂L/∂W‖: layer 1 {first:.1e}, layer {depth} {last:.1e}, ratio {first / last:.1e}")
+growth = shown["ReLU, 2 × He std"] / shown["ReLU, He"]
+print(f"2 × He std over He, all layers and networks: {growth.min():.2e} to {growth.max():.2e}; 2^23 = {2**23:.2e}")
+
+fig, ax = plt.subplots(figsize=(7, 3.6))
+layer = np.arange(1, depth + 1)
+for (name, g), color in zip(shown.items(), ["C0", "C2", "C3"], strict=True):
+    ax.fill_between(layer, g.min(axis=0), g.max(axis=0), color=color, alpha=0.2, lw=0)
+    ax.plot(layer, np.median(g, axis=0), "o-", ms=3, color=color, label=name)
+ax.set(yscale="log", ylim=(1e-9, 1e13), xticks=layer, xlabel="layer $l$ (1 = next to the input)")
+ax.set(
+    ylabel=r"$\|\partial L / \partial W_l\|$", title=f"{depth}-layer MLPs: median and range over {len(sig)} networks"
+)
+ax.legend(loc="upper center", ncols=3)
+fig.tight_layout()
+fig.savefig("backpropagation-vanishing.svg")
+# --8<-- [end:vanishing]
+
+# --8<-- [start:step]
+import torch
+
+
+def one_step(device: str, lr: float = 0.1) -> tuple[bool, float, float, float]:
+    """Backward then one SGD step on a small MLP: what changed after each?"""
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 16), torch.nn.Tanh(), torch.nn.Linear(16, 1)).double().to(device)
+    x, y = torch.randn(64, 3, dtype=torch.float64).to(device), torch.randn(64, 1, dtype=torch.float64).to(device)
+    opt = torch.optim.SGD(net.parameters(), lr=lr)
+    before = [p.detach().clone() for p in net.parameters()]
+    loss = ((net(x) - y) ** 2).mean()
+    loss.backward()  # backpropagation: fills p.grad, touches no weight
+    unchanged = all(torch.equal(p, q) for p, q in zip(net.parameters(), before, strict=True))
+    opt.step()  # the optimizer: p ← p − η ∂L/∂p
+    gap = max((p - (q - lr * p.grad)).abs().max().item() for p, q in zip(net.parameters(), before, strict=True))
+    return unchanged, gap, loss.item(), ((net(x) - y) ** 2).mean().item()
+
+
+devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+for device in devices:
+    unchanged, gap, loss, new_loss = one_step(device)
+    # claim: backprop-computes-optimizer-steps [devices=devices]
+    assert unchanged  # backward() alone moved no weight
+    assert gap < 1e-15  # step() moved each weight by −η × its gradient, up to rounding
+    assert new_loss < loss
+unchanged, gap, loss, new_loss = one_step("cpu")
+print(f"weights unchanged by backward(): {unchanged}")
+print(f"step() moved each weight by −0.1 × its gradient, up to {gap:.0e}; loss {loss:.4f} → {new_loss:.4f}")
+# --8<-- [end:step]

@@ -1,0 +1,159 @@
+"""Tests of docs/backpropagation.md beyond its own blocks: every device, bad input, and claims failing when broken."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+import torch
+
+from pipeline import claims, pytest_plugin
+from pipeline.fences import ROOT, python_fences
+from pipeline.testing import run_section
+
+PAGE = ROOT / "docs" / "backpropagation.md"
+DEVICES = ["cpu", "cuda"]
+
+
+def _need(device: str) -> None:
+    if device == "cuda" and not torch.cuda.is_available():
+        pytest.skip("no CUDA device on this machine")
+
+
+@pytest.fixture(scope="module")
+def mlp() -> dict:
+    """The namespace of the page's from-scratch numpy MLP block."""
+    return run_section("backpropagation", "mlp")
+
+
+def _problem(ns: dict, seed: int = 0, sizes: tuple[int, ...] = (3, 16, 16, 2)):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(32, sizes[0])), rng.normal(size=(32, sizes[-1])), ns["init_mlp"](list(sizes), rng)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_engine_matches_autograd_on_device(device: str) -> None:
+    """Claim backprop-engine-matches-torch on each device."""
+    _need(device)
+    ns = run_section("backpropagation", "engine")
+    rng = np.random.default_rng(1)
+    for f, n_inputs in [(ns["neuron"], 5), (ns["reuse"], 3), (ns["softplus_mix"], 3)]:
+        for point in rng.uniform(0.25, 1.0, size=(10, n_inputs)):
+            ours, ref = ns["engine_grad"](f, point), ns["torch_grad"](f, point, device)
+            assert np.linalg.norm(ours - ref) <= 1e-12 * np.linalg.norm(ref)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_mlp_matches_autograd_on_device(mlp: dict, device: str) -> None:
+    """Claim backprop-mlp-matches-torch on each device, on a deeper network than the page's."""
+    _need(device)
+    X, Y, params = _problem(mlp, seed=7, sizes=(5, 32, 32, 32, 3))
+    loss, grads = mlp["loss_and_grads"](X, Y, params)
+    ref_loss, ref = mlp["torch_loss_and_grads"](X, Y, params, device)
+    flat = mlp["flat"]
+    assert abs(loss - ref_loss) <= 1e-12 * ref_loss
+    assert np.linalg.norm(flat(grads) - flat(ref)) <= 1e-12 * np.linalg.norm(flat(ref))
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_flop_ratio_on_device(device: str) -> None:
+    """Claim backprop-cost-ratio on each device, for other widths: backward = 2 × forward − first layer."""
+    _need(device)
+    ns = run_section("backpropagation", "flops")
+    sizes, batch = [10, 40, 30, 5], 16
+    matmul = [2 * batch * a * c for a, c in zip(sizes, sizes[1:], strict=False)]
+    fwd, bwd = ns["count_flops"](sizes, batch, device)
+    assert (fwd, bwd) == (sum(matmul), 2 * sum(matmul) - matmul[0])
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_vanishing_and_exploding_on_device(device: str) -> None:
+    """Claims backprop-sigmoid-vanishes, -he-steady and -relu-explodes on each device (8 fresh networks)."""
+    _need(device)
+    ns = run_section("backpropagation", "vanishing")
+    width, depth = 64, 12
+    sig = ns["layer_grad_norms"](torch.sigmoid, (1 / width) ** 0.5, device, nets=8)
+    he = ns["layer_grad_norms"](torch.relu, (2 / width) ** 0.5, device, nets=8)
+    big = ns["layer_grad_norms"](torch.relu, 2 * (2 / width) ** 0.5, device, nets=8)
+    assert np.all(sig[:, 0] < 1e-5 * sig[:, -1])
+    assert np.all((he > he[:, -1:] / 10) & (he < 10 * he[:, -1:]))
+    assert np.all(np.abs(np.log2(big / he) - (2 * depth - 1)) < np.log2(1.5))
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_backward_does_not_step_on_device(device: str) -> None:
+    """Claim backprop-computes-optimizer-steps on each device."""
+    _need(device)
+    unchanged, gap, loss, new_loss = run_section("backpropagation", "step")["one_step"](device)
+    assert unchanged and gap < 1e-15 and new_loss < loss
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda X, Y, p: (X[:, :2], Y, p), r"W1 has shape \(3, 16\) but X has shape \(32, 2\)"),
+        (lambda X, Y, p: (X[0], Y, p), r"X must be 2-D .* got shape \(3,\)"),
+        (
+            lambda X, Y, p: (X, Y, [p[0], (p[1][0][:8], p[1][1]), p[2]]),
+            r"W2 has shape \(8, 16\) but layer 1 outputs 16",
+        ),
+        (
+            lambda X, Y, p: (X, Y, [p[0], (p[1][0], p[1][1][:3]), p[2]]),
+            r"b2 has shape \(3,\) but W2 has shape \(16, 16\)",
+        ),
+        (lambda X, Y, p: (X, Y[:, :1], p), r"Y has shape \(32, 1\) but the network maps X \(32, 3\) to \(32, 2\)"),
+    ],
+)
+def test_mlp_rejects_mismatched_shapes(mlp: dict, change, message: str) -> None:
+    """The from-scratch MLP names the mismatched shapes instead of failing inside a matmul."""
+    X, Y, params = change(*_problem(mlp))
+    with pytest.raises(ValueError, match=message):
+        mlp["loss_and_grads"](X, Y, params)
+
+
+def _fence_for(claim_id: str):
+    return next(f for f in python_fences(PAGE) if any(m.claim_id == claim_id for m in f.claims))
+
+
+@pytest.mark.parametrize(
+    ("claim_id", "good", "bad"),
+    [
+        # The engine forgets to sum over paths: a reused Value keeps only its last gradient.
+        ("backprop-engine-matches-torch", "parent.grad += local * node.grad", "parent.grad = local * node.grad"),
+        # The figure's neuron with x2 ≠ 0: w2 now gets a gradient.
+        (
+            "backprop-chain-rule",
+            "x1, x2, w1, w2, b = Value(2.0), Value(0.0)",
+            "x1, x2, w1, w2, b = Value(2.0), Value(0.5)",
+        ),
+        # The backward pass forgets tanh' = 1 − tanh².
+        ("backprop-mlp-matches-torch", "* (1 - hs[i] ** 2)", "* 1"),
+        # A forward difference is only first order: the measured slope drops to 1.
+        (
+            "backprop-gradcheck-h-squared",
+            "loss_and_grads(X, Y, minus)[0]) / (2 * h)",
+            "loss_and_grads(X, Y, params)[0]) / h",
+        ),
+        # An analysis that forgets the first layer needs no input gradient predicts a ratio of exactly 2.
+        ("backprop-cost-ratio", "predicted = 2 * sum(matmul) - matmul[0]", "predicted = 2 * sum(matmul)"),
+        # Sigmoid in place of ReLU under He init: the gradients are no longer steady across layers.
+        ("backprop-he-steady", '"ReLU, He": (torch.relu,', '"ReLU, He": (torch.sigmoid,'),
+        # Without the optimizer's step, backward() alone leaves the weights where they were.
+        ("backprop-computes-optimizer-steps", "opt.step()  #", "pass  #"),
+    ],
+)
+def test_claim_fails_when_broken(tmp_path, monkeypatch, claim_id: str, good: str, bad: str) -> None:
+    """Each broken variant fails its claim, and the failure names the page, the claim and the snippet line."""
+    monkeypatch.setattr(claims, "RESULTS", tmp_path)
+    fences = python_fences(PAGE)
+    fence = _fence_for(claim_id)
+    assert good in fence.code
+    broken = dataclasses.replace(fence, code=fence.code.replace(good, bad))
+    earlier = pytest_plugin._continued(fence, fences)
+    with pytest.raises(pytest_plugin.BlockFailed) as failure:
+        pytest_plugin.run_block(broken, {}, earlier)
+    message = str(failure.value)
+    assert "docs/backpropagation.md:" in message
+    assert f"claim '{claim_id}'" in message
+    assert "snippets/backpropagation.py:" in message

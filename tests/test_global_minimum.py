@@ -1,0 +1,80 @@
+"""Tests of docs/global-minimum.md beyond its own blocks: claims fail when broken, helpers behave."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from pipeline import claims, pytest_plugin
+from pipeline.fences import ROOT, python_fences
+from pipeline.testing import run_section
+
+PAGE = ROOT / "docs" / "global-minimum.md"
+
+
+def _fence_for(claim_id: str):
+    return next(f for f in python_fences(PAGE) if any(m.claim_id == claim_id for m in f.claims))
+
+
+# Each edit makes one claim false; the block must then fail and name that claim.
+BREAKS = [
+    ("global-minimizer-cases", "(x**2 - 1) ** 2, grid)", "(x**2 - 1) ** 2 + 0.1 * x, grid)"),
+    ("global-convex-gd", "steps=300)", "steps=3)"),
+    ("global-chord", "gap_ls = chord_violations(least_squares,", "gap_ls = chord_violations(rastrigin,"),
+    ("global-benchmarks", "-1.0316,\n", "-1.0416,\n"),
+    ("global-benchmark-counts", '"Himmelblau": 4,', '"Himmelblau": 5,'),
+    ("global-race", "steps_per_start=10)", "steps_per_start=b // 3)"),
+    ("global-mse-not-convex", "theta[:, [1, 0, 2], :]", "theta[:, [0, 1, 2], :]"),
+    ("global-generalization", "train_test_mse(9,", "train_test_mse(4,"),
+    ("global-convex-step", "W = W - factor / L *", "W = W - factor / (0.9 * L) *"),
+]
+
+
+@pytest.mark.parametrize(("claim_id", "old", "new"), BREAKS, ids=[b[0] for b in BREAKS])
+def test_claim_fails_when_broken(claim_id: str, old: str, new: str, tmp_path, monkeypatch) -> None:
+    """Breaking the code behind a claim makes its block fail, naming page, claim and snippet line."""
+    monkeypatch.setattr(claims, "RESULTS", tmp_path)
+    fence = _fence_for(claim_id)
+    broken = dataclasses.replace(fence, code=fence.code.replace(old, new))
+    assert broken.code != fence.code, f"the edit for {claim_id} no longer matches the snippet"
+    with pytest.raises(pytest_plugin.BlockFailed) as failure:
+        pytest_plugin.run_block(broken, {})
+    message = str(failure.value)
+    assert "docs/global-minimum.md:" in message
+    assert f"claim '{claim_id}'" in message
+    assert "snippets/global_minimum.py:" in message
+
+
+@pytest.fixture(scope="module")
+def race() -> dict:
+    """The namespace of the race block (runs it once for the tests below)."""
+    return run_section("global_minimum", "race")
+
+
+def test_counted_counts_points_per_run(race) -> None:
+    """The budget counter charges one evaluation per point of each run, whatever the batch shape."""
+    counted = race["Counted"](race["rastrigin"])
+    counted(np.zeros((7, 2)))  # one point per run
+    counted(np.zeros((7, 20, 2)))  # a population of 20 per run
+    counted(np.zeros((7, 2, 2)))  # a finite-difference stencil of 2 per run
+    assert counted.evals == 1 + 20 + 2
+
+
+@pytest.mark.parametrize("budget", [60, 137, 1001])
+def test_methods_stay_within_budget(race, budget: int) -> None:
+    """Every method spends at most its budget and never reports a value below Rastrigin's minimum 0."""
+    for name, method in race["METHODS"].items():
+        counted = race["Counted"](race["rastrigin"])
+        best = method(counted, 5, budget, np.random.default_rng(1))
+        assert counted.evals <= budget, name
+        assert best.shape == (5,) and np.all(best >= 0), name
+
+
+def test_local_minima_of_a_bowl() -> None:
+    """The benchmark search finds the single minimum of a shifted quadratic bowl, and nothing else."""
+    ns = run_section("global_minimum", "benchmarks")
+    minima = ns["local_minima"](lambda x, y: (x - 0.3) ** 2 + 2 * (y + 0.7) ** 2, (-2.0, 2.0, -2.0, 2.0), n=101)
+    assert minima.shape == (1, 2)
+    assert np.allclose(minima[0], [0.3, -0.7], atol=1e-5)

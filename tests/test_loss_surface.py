@@ -1,0 +1,130 @@
+"""Tests of docs/loss-surface.md beyond its own blocks: every device, bad input, and claims failing when broken."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+import torch
+from torch import nn
+
+from pipeline import claims, pytest_plugin
+from pipeline.fences import ROOT, python_fences
+from pipeline.testing import run_section
+
+PAGE = ROOT / "docs" / "loss-surface.md"
+
+
+def _device(device: str) -> None:
+    if device == "cuda" and not torch.cuda.is_available():
+        pytest.skip("no CUDA device on this machine")
+
+
+@pytest.fixture(scope="module")
+def slice_ns() -> dict:
+    return run_section("loss_surface", "slice")
+
+
+@pytest.mark.parametrize("device", ["cpu", "cuda"])
+def test_slice_matches_per_point_on_device(slice_ns: dict, device: str) -> None:
+    """Claims surface-slice-grid, -matches and -untouched on each device, on a smaller grid."""
+    _device(device)
+    model, x, y = slice_ns["trained_model"](device)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    directions = slice_ns["filter_normalized_directions"](model, seed=3)
+    coords, values = slice_ns["loss_slice"](model, nn.functional.mse_loss, x, y, directions, radius=0.5, steps=11)
+    reference = slice_ns["loss_per_point"](model, nn.functional.mse_loss, x, y, directions, coords)
+    assert (values.cpu() - reference).abs().max() < 1e-6
+    assert torch.equal(coords, -coords.flip(0)) and coords[5] == 0
+    assert abs(values[5, 5].item() - nn.functional.mse_loss(model(x), y).item()) < 1e-6
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+
+
+def test_slice_keeps_eval_mode_and_dropout_free(slice_ns: dict) -> None:
+    """A model in eval mode stays in eval mode; a mixed-mode model keeps each module's mode."""
+    model, x, y = slice_ns["trained_model"]("cpu")
+    model[1].eval()  # one submodule in eval mode, the rest training
+    directions = slice_ns["filter_normalized_directions"](model)
+    slice_ns["loss_slice"](model, nn.functional.mse_loss, x, y, directions, steps=3)
+    assert model.training and not model[1].training and model[0].training
+
+
+def test_filter_normalization(slice_ns: dict) -> None:
+    """Each row of a direction has the norm of the same row of the weights; biases get zero."""
+    model, _, _ = slice_ns["trained_model"]("cpu")
+    d1, d2 = slice_ns["filter_normalized_directions"](model, seed=1)
+    for name, p in model.named_parameters():
+        if p.dim() == 1:
+            assert not d1[name].any()
+        else:
+            assert torch.allclose(d1[name].norm(dim=1), p.detach().norm(dim=1))
+            assert not torch.allclose(d1[name], d2[name])
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"steps": 40}, "steps must be an odd integer"),
+        ({"steps": 1}, "steps must be an odd integer"),
+        ({"steps": 41.0}, "steps must be an odd integer"),
+        ({"radius": 0.0}, "radius must be positive"),
+        ({"radius": float("nan")}, "radius must be positive"),
+    ],
+)
+def test_slice_rejects_bad_grid(slice_ns: dict, settings: dict, message: str) -> None:
+    model = nn.Linear(2, 1)
+    directions = slice_ns["filter_normalized_directions"](model)
+    x, y = torch.zeros(4, 2), torch.zeros(4, 1)
+    with pytest.raises(ValueError, match=message):
+        slice_ns["loss_slice"](model, nn.functional.mse_loss, x, y, directions, **settings)
+
+
+@pytest.mark.parametrize("device", ["cpu", "cuda"])
+def test_l2_shift_on_device(device: str) -> None:
+    """Claim surface-l2-shift on each device and for another penalty and point."""
+    _device(device)
+    ns = run_section("loss_surface", "l2")
+    plain, regularized = ns["l2_shift"](0.3, device, seed=5)
+    assert (regularized - plain - 0.6).abs().max() < 1e-10
+
+
+@pytest.mark.parametrize("device", ["cpu", "cuda"])
+def test_reparameterization_keeps_function(device: str) -> None:
+    """Claim surface-sharpness-reparameterized: the rescaled network computes the same outputs."""
+    _device(device)
+    ns = run_section("loss_surface", "reparameterize")
+    theta = torch.randn(337, dtype=torch.float64, device=device)
+    x = torch.randn(50, 2, dtype=torch.float64, device=device)
+    assert torch.allclose(ns["mlp"](ns["rescale"](theta, 7.0), x), ns["mlp"](theta, x), rtol=1e-12, atol=1e-12)
+
+
+def _fence_for(claim_id: str):
+    return next(f for f in python_fences(PAGE) if any(m.claim_id == claim_id for m in f.claims))
+
+
+@pytest.mark.parametrize(
+    ("claim_id", "old", "new"),
+    [
+        (
+            "surface-slice-matches",
+            "p.copy_(theta[name] + a * d1[name] + b * d2[name])",
+            "p.copy_(theta[name] + a * d1[name])",
+        ),
+        ("surface-slice-grid", "* (radius / half)  #", "* (radius / half) + 0.01  #"),
+        ("surface-slice-untouched", "m.training = mode", "m.training = False"),
+        ("surface-l2-shift", "lam * (p**2).sum()", "lam * (p**2).sum() + lam * p[0] ** 4"),
+        ("surface-tiny-net-nonconvex", "ends = descend(net_grad, starts)", "ends = descend(linear_grad, starts)"),
+        ("surface-sharpness-reparameterized", "theta[..., 48:304] /= alpha", "theta[..., 48:304] /= alpha**0.5"),
+    ],
+)
+def test_claims_fail_when_broken(tmp_path, monkeypatch, claim_id: str, old: str, new: str) -> None:
+    """Breaking the code a claim rests on makes the block fail, naming the page and the claim."""
+    monkeypatch.setattr(claims, "RESULTS", tmp_path)
+    fence = _fence_for(claim_id)
+    broken = dataclasses.replace(fence, code=fence.code.replace(old, new))
+    assert broken.code != fence.code
+    with pytest.raises(pytest_plugin.BlockFailed) as failure:
+        pytest_plugin.run_block(broken, {})
+    message = str(failure.value)
+    assert "docs/loss-surface.md:" in message
+    assert f"claim '{claim_id}'" in message
