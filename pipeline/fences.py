@@ -25,7 +25,7 @@ _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<ticks>`{3,}|~{3,})\s*(?P<info>
 _INCLUDE = re.compile(r"^\s*-{1,}8<-{1,}\s+(?P<quote>[\"'])(?P<target>.+)(?P=quote)\s*$")
 _SECTION_MARK = re.compile(r"^\s*#\s*-{1,}8<-{1,}\s*\[(?P<kind>start|end):(?P<name>[\w-]+)\]\s*$")
 _CLAIM_MARK = re.compile(r"^\s*#\s*claim\b(?P<rest>.*)$")
-_CLAIM_SPEC = re.compile(r"^:\s*(?P<id>[a-z0-9][a-z0-9-]*)(?:\s+\[(?P<covers>[^\]]*)\])?\s*$")
+_CLAIM_SPEC = re.compile(r"^:\s*(?P<id>[a-z0-9][a-z0-9-]*)(?:\s+\[(?P<covers>.*)\])?\s*$")
 _COVER = re.compile(r"^(?P<key>[a-z][a-z_]*)=(?P<expr>\S+)$")
 
 

@@ -1,0 +1,122 @@
+"""Tests of docs/learning-rate.md beyond its own blocks: bad input to its helpers, every device, a claim broken."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+import torch
+
+from pipeline import claims, pytest_plugin
+from pipeline.fences import ROOT, python_fences
+from pipeline.testing import run_section
+
+PAGE = ROOT / "docs" / "learning-rate.md"
+
+
+def _skip_missing(device: str) -> None:
+    if device == "cuda" and not torch.cuda.is_available():
+        pytest.skip("no CUDA device on this machine")
+
+
+@pytest.fixture(scope="module")
+def schedule() -> dict:
+    return run_section("learning_rate", "schedule")
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"total_steps": 0}, r"total_steps must be a positive integer, got total_steps=0"),
+        ({"total_steps": 10.5}, r"total_steps must be a positive integer, got total_steps=10.5"),
+        ({"warmup_steps": 100}, r"warmup_steps must be an integer in \[0, total_steps\), got warmup_steps=100"),
+        ({"warmup_steps": -1}, r"warmup_steps must be an integer in \[0, total_steps\), got warmup_steps=-1"),
+        ({"peak_lr": 0.0}, r"peak_lr must be a finite positive step size, got peak_lr=0.0"),
+        ({"peak_lr": float("nan")}, r"peak_lr must be a finite positive step size, got peak_lr=nan"),
+        ({"final_lr": 2.0}, r"final_lr must lie in \[0, peak_lr\], got final_lr=2.0"),
+        ({"final_lr": -0.1}, r"final_lr must lie in \[0, peak_lr\], got final_lr=-0.1"),
+        ({"step": 101}, r"step must lie in \[0, total_steps\], got step=101"),
+        ({"step": -1}, r"step must lie in \[0, total_steps\], got step=-1"),
+    ],
+)
+def test_warmup_cosine_rejects_bad_arguments(schedule: dict, settings: dict, message: str) -> None:
+    arguments = {"step": 0, "total_steps": 100, "peak_lr": 1.0, "warmup_steps": 10, "final_lr": 0.0} | settings
+    with pytest.raises(ValueError, match=message):
+        schedule["warmup_cosine"](**arguments)
+
+
+def test_warmup_cosine_shape(schedule: dict) -> None:
+    """Starts at peak/10, peaks at the end of the warm-up, ends at final_lr; no warm-up starts at the peak."""
+    lr = [schedule["warmup_cosine"](t, 100, 1.0, 10, final_lr=0.1) for t in range(101)]
+    assert lr[0] == pytest.approx(0.1) and lr[10] == pytest.approx(1.0) and lr[100] == pytest.approx(0.1)
+    assert np.all(np.diff(lr[:11]) > 0) and np.all(np.diff(lr[10:]) < 0)
+    assert schedule["warmup_cosine"](0, 100, 1.0, 0) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"lrs": np.array([0.1, 0.0])}, r"lrs must be finite positive step sizes, got lrs="),
+        ({"lrs": np.array([np.inf])}, r"lrs must be finite positive step sizes, got lrs="),
+        ({"tol": 1.0}, r"tol must lie in \(0, 1\), got tol=1.0"),
+        ({"tol": 0.0}, r"tol must lie in \(0, 1\), got tol=0.0"),
+    ],
+)
+def test_steps_to_tolerance_rejects_bad_arguments(arguments: dict, message: str) -> None:
+    ns = run_section("learning_rate", "steps")
+    settings = {"curv": np.ones((1, 2)), "x0": np.ones((1, 2)), "lrs": np.array([0.1]), "tol": 0.1, "cap": 10}
+    with pytest.raises(ValueError, match=message):
+        ns["steps_to_tolerance"](**(settings | arguments))
+
+
+def test_steps_to_tolerance_reports_the_cap_when_it_never_gets_there() -> None:
+    ns = run_section("learning_rate", "steps")
+    steps = ns["steps_to_tolerance"](np.array([[1.0, 3.0]]), np.ones((1, 2)), np.array([0.1, 0.9]), 1e-3, cap=20)
+    assert steps.tolist() == [[20], [20]]
+
+
+@pytest.mark.parametrize("device", ["cpu", "cuda"])
+def test_smaller_lr_is_worse_on_device(device: str) -> None:
+    """Claim lr-smaller-not-better on each device (fewer seeds)."""
+    _skip_missing(device)
+    losses = run_section("learning_rate", "smaller")["final_losses"]([0.003, 0.1], 5, steps=300, device=device)
+    assert np.all(losses[0] > 2 * losses[1])
+
+
+@pytest.mark.parametrize("device", ["cpu", "cuda"])
+def test_loss_scale_on_device(device: str) -> None:
+    """Claim lr-loss-scale on each device: summing the loss multiplies SGD's step by n, not Adam's."""
+    _skip_missing(device)
+    run = run_section("learning_rate", "loss-scale")["run"]
+    gap = (run(torch.optim.SGD, "mean", 0.1, 30, device) - run(torch.optim.SGD, "sum", 0.1 / 64, 30, device)).abs()
+    assert gap.max() < 1e-12
+    adam = (run(torch.optim.Adam, "mean", 0.01, 30, device) - run(torch.optim.Adam, "sum", 0.01, 30, device)).abs()
+    assert adam.max() < 1e-6
+
+
+@pytest.mark.parametrize("device", ["cpu", "cuda"])
+def test_torch_schedule_on_device(device: str) -> None:
+    """Claim lr-warmup-cosine-torch on each device."""
+    _skip_missing(device)
+    ns = run_section("learning_rate", "schedule-torch")
+    used, final = ns["torch_schedule_run"](200, 20, 0.5, torch.tensor([1.0, 2.0], dtype=torch.float64, device=device))
+    t = np.arange(200)
+    formula = np.where(t < 20, 0.5 * (0.1 + 0.9 * t / 20), 0.5 * (1 + np.cos(np.pi * (t - 20) / 180)) / 2)
+    assert np.abs(used - formula).max() < 1e-12
+    assert np.allclose(final, np.prod(1 - formula[:, None] * np.array([1.0, 2.0]), axis=0), rtol=1e-9)
+
+
+def _fence_for(claim_id: str):
+    return next(f for f in python_fences(PAGE) if any(m.claim_id == claim_id for m in f.claims))
+
+
+def test_steps_claim_fails_when_steps_do_not_scale_like_one_over_lr(tmp_path, monkeypatch) -> None:
+    """Making the step sizes grow like the square root of their labels breaks claim lr-steps-inverse."""
+    monkeypatch.setattr(claims, "RESULTS", tmp_path)
+    fence = _fence_for("lr-steps-inverse")
+    broken = dataclasses.replace(fence, code=fence.code.replace("lr_times_L / 10,", "lr_times_L**0.5 / 10,"))
+    assert broken.code != fence.code
+    with pytest.raises(pytest_plugin.BlockFailed) as failure:
+        pytest_plugin.run_block(broken, {})
+    assert "claim 'lr-steps-inverse'" in str(failure.value)
