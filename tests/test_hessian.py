@@ -1,0 +1,57 @@
+"""Tests of docs/hessian.md beyond its own blocks: bad input to its helpers, and every device."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from pipeline.testing import run_section
+
+
+@pytest.fixture(scope="module")
+def taylor_ns() -> dict:
+    return run_section("hessian", "taylor")
+
+
+@pytest.mark.parametrize("hs", [[], [0.1, 0.0], [0.1, -0.01], [float("nan")]])
+def test_taylor_errors_rejects_bad_steps(taylor_ns, hs: list[float]) -> None:
+    """A step that is not a positive number (or no step at all) gets a ValueError naming hs."""
+    f = taylor_ns["random_function"](0)
+    x = torch.zeros(5, dtype=torch.float64)
+    with pytest.raises(ValueError, match="hs must be positive step sizes"):
+        taylor_ns["taylor_errors"](f, x, x + 1, np.array(hs))
+
+
+def test_taylor_errors_on_a_cubic_is_exact(taylor_ns) -> None:
+    """On f(x) = sum(x^3) the second-order model misses by exactly h^3 sum(d^3)."""
+    f = lambda x: (x**3).sum()  # noqa: E731
+    x, d = torch.tensor([0.5, -1.0], dtype=torch.float64), torch.tensor([0.6, 0.8], dtype=torch.float64)
+    hs = np.array([0.1, 0.01])
+    _, second = taylor_ns["taylor_errors"](f, x, d, hs)
+    assert np.allclose(second, hs**3 * abs((d**3).sum().item()), rtol=1e-6)
+
+
+@pytest.mark.parametrize("device", ["cpu", "cuda"])
+def test_hessian_claims_on_device(device: str) -> None:
+    """Claims hessian-symmetric, hessian-taylor-cubic and hessian-least-squares-torch on one device."""
+    if device == "cuda" and not torch.cuda.is_available():
+        pytest.skip("no CUDA device on this machine")
+    ns = run_section("hessian", "symmetric")
+    f = ns["random_function"](3)
+    x = torch.randn(5, dtype=torch.float64, generator=torch.Generator().manual_seed(7)).to(device)
+    exact, differences = ns["hessian_both_ways"](f, x)
+    assert exact.device.type == device
+    assert (exact - exact.T).abs().max() <= 1e-12 * exact.abs().max()
+    assert (differences - exact).abs().max() <= 1e-7 * exact.abs().max()
+
+    ns = run_section("hessian", "taylor")
+    d = torch.ones(5, dtype=torch.float64, device=device) / 5**0.5
+    hs = np.logspace(-1.5, -3.5, 9)
+    first, second = ns["taylor_errors"](ns["random_function"](3), x, d, hs)
+    assert abs(np.polyfit(np.log(hs), np.log(second), 1)[0] - 3) < 0.15
+
+    ns = run_section("hessian", "least-squares-torch")
+    X = torch.randn(50, 3, dtype=torch.float64, device=device)
+    w, y = torch.randn(3, dtype=torch.float64, device=device), torch.randn(50, dtype=torch.float64, device=device)
+    assert torch.allclose(ns["hessian_at"](w, X, y), 2 * X.T @ X / 50, rtol=0, atol=1e-12)
