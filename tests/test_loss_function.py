@@ -1,0 +1,67 @@
+"""Tests of docs/loss-function.md beyond its own blocks: bad input to its helpers, and every device."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from pipeline.testing import run_section
+
+DEVICES = ["cpu", "cuda"]
+
+
+def _skip_missing(device: str) -> None:
+    if device == "cuda" and not torch.cuda.is_available():
+        pytest.skip("no CUDA device on this machine")
+
+
+@pytest.fixture(scope="module")
+def cross_entropy_tab() -> dict:
+    return run_section("loss_function", "cross-entropy")
+
+
+@pytest.fixture(scope="module")
+def conditional() -> dict:
+    return run_section("loss_function", "conditional")
+
+
+@pytest.mark.parametrize(
+    ("logits", "labels", "message"),
+    [
+        (np.zeros(5), np.zeros(5, dtype=int), r"logits must have shape \(n, K\), got shape \(5,\)"),
+        (np.zeros((3, 4)), np.array([0, 1, 4]), r"labels must be 3 integers in \[0, 4\), got array\(\[0, 1, 4\]\)"),
+        (np.zeros((3, 4)), np.array([0, -1, 2]), r"labels must be 3 integers in \[0, 4\)"),
+        (np.zeros((3, 4)), np.array([0.0, 1.0, 2.0]), r"labels must be 3 integers in \[0, 4\)"),
+        (np.zeros((3, 4)), np.array([0, 1]), r"labels must be 3 integers in \[0, 4\)"),
+    ],
+)
+def test_cross_entropy_rejects_bad_input(cross_entropy_tab: dict, logits, labels, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        cross_entropy_tab["cross_entropy"](logits, labels)
+
+
+def test_cross_entropy_of_uniform_logits_is_log_k(cross_entropy_tab: dict) -> None:
+    """Equal logits give every class probability 1/K, so the loss is log K whatever the labels."""
+    assert abs(cross_entropy_tab["cross_entropy"](np.zeros((7, 4)), np.arange(7) % 4) - np.log(4)) < 1e-15
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_cross_entropy_matches_torch_on_device(cross_entropy_tab: dict, device: str) -> None:
+    _skip_missing(device)
+    rng = np.random.default_rng(5)
+    logits, labels = 50 * rng.normal(size=(64, 10)), rng.integers(10, size=64)
+    theirs = F.cross_entropy(torch.tensor(logits, device=device), torch.tensor(labels, device=device)).item()
+    assert abs(cross_entropy_tab["cross_entropy"](logits, labels) - theirs) < 1e-10 * theirs
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_mse_fits_the_mean_and_mae_the_median_on_device(conditional: dict, device: str) -> None:
+    """Claim loss-fn-mean-median on each device: y = exp(x + ε) has log-mean 0.5 + x and log-median x."""
+    _skip_missing(device)
+    x, y = conditional["skewed_data"](4, 4000, 1.0, device)
+    mse = conditional["fit_exp_model"](F.mse_loss, x, y).cpu()
+    mae = conditional["fit_exp_model"](F.l1_loss, x, y).cpu()
+    assert torch.all((mse[:, 0] - 0.5).abs() < 0.15) and torch.all((mse[:, 1] - 1).abs() < 0.25)
+    assert torch.all(mae[:, 0].abs() < 0.15) and torch.all((mae[:, 1] - 1).abs() < 0.25)
