@@ -177,9 +177,11 @@ def on_page_content(content: str, page, config, files) -> str:
     return _mark_opted_out(content, fences)
 
 
+# mkdocs-jupyter's MathJax slot, left empty (it fetches nothing and renders nothing), and
+# nbconvert's Mermaid loader, which would import from cdnjs if a notebook had a diagram.
 NOTEBOOK_THIRD_PARTY = re.compile(
-    r'<script src="">\s*</script>'  # mkdocs-jupyter's MathJax slot, left empty: fetches nothing, renders nothing
-    r'|<script type="module">(?:(?!</script>).)*?cdnjs\.cloudflare\.com(?:(?!</script>).)*?</script>',  # nbconvert's Mermaid loader
+    r'<script src="">\s*</script>'
+    r'|<script type="module">(?:(?!</script>).)*?cdnjs\.cloudflare\.com(?:(?!</script>).)*?</script>',
     re.S,
 )
 
