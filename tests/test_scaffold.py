@@ -31,20 +31,24 @@ def run_page(page: Path) -> None:
 
 
 def test_new_term_fails_until_written_then_passes(project: Path) -> None:
-    page, snippet, test = scaffold("Learning rate", root=project)
-    assert (page.name, snippet.name, test.name) == ("learning-rate.md", "learning_rate.py", "test_learning_rate.py")
+    page, snippet, test = scaffold("Zz example term", root=project)
+    assert (page.name, snippet.name, test.name) == (
+        "zz-example-term.md",
+        "zz_example_term.py",
+        "test_zz_example_term.py",
+    )
     nav = (project / "mkdocs.yml").read_text()
-    assert "- Learning rate: learning-rate.md" in nav
+    assert "- Zz example term: zz-example-term.md" in nav
     glossary = glossary_pages(project / "mkdocs.yml")
     assert [p.name for p in glossary] == sorted((p.name for p in glossary), key=str.lower)
 
-    with pytest.raises(pytest_plugin.BlockFailed, match="(?s)learning-rate-first-claim.*to write"):
+    with pytest.raises(pytest_plugin.BlockFailed, match="(?s)zz-example-term-first-claim.*to write"):
         run_page(page)
     assert any("unfinished" in p for p in lint(page, glossary))
     namespace: dict = {}
     exec(compile(test.read_text(), str(test), "exec"), namespace)
     with pytest.raises(pytest.fail.Exception, match="to write"):
-        namespace["test_learning_rate_helpers"]()
+        namespace["test_zz_example_term_helpers"]()
 
     # The author fills in the three files it created, and nothing else.
     snippet.write_text(
@@ -54,16 +58,16 @@ def test_new_term_fails_until_written_then_passes(project: Path) -> None:
         )
     )
     page.write_text(
-        "# Learning rate\n\nThe learning rate is the factor that scales each gradient step; it sets how far "
-        "one update moves the parameters.\n\n"
-        '## In code\n\n!!! claim "learning-rate-first-claim"\n    Squares are never negative.\n\n'
-        '```python\n--8<-- "snippets/learning_rate.py:first-claim"\n```\n\n'
-        "![A parabola drawn from minus two to two](figures/learning-rate-figure.svg)\n\n"
-        '```python\n--8<-- "snippets/learning_rate.py:figure"\n```\n\n'
+        "# Zz example term\n\nAn example term is a made-up word that this test writes a page for, to show how far "
+        "a scaffolded page can be filled in.\n\n"
+        '## In code\n\n!!! claim "zz-example-term-first-claim"\n    Squares are never negative.\n\n'
+        '```python\n--8<-- "snippets/zz_example_term.py:first-claim"\n```\n\n'
+        "![A parabola drawn from minus two to two](figures/zz-example-term-figure.svg)\n\n"
+        '```python\n--8<-- "snippets/zz_example_term.py:figure"\n```\n\n'
         "## Common misconceptions\n\nNone yet.\n\n## Related terms\n\n- [local minimum](local-minimum.md)\n\n"
         "## References\n\n- A textbook.\n"
     )
-    test.write_text("def test_learning_rate_helpers() -> None:\n    assert 2**2 == 4\n")
+    test.write_text("def test_zz_example_term_helpers() -> None:\n    assert 2**2 == 4\n")
 
     run_page(page)
     assert check_bindings(page) == []
