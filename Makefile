@@ -44,7 +44,7 @@ test-blocks: setup
 	$(BIN)/python -m pytest -n 2 -m "not site" --cov --cov-fail-under=100
 
 test-site: setup chromium
-	$(BIN)/python -m pytest -m site
+	$(BIN)/python -m pytest -n 2 -m site
 
 ## One page's blocks and tests, e.g. `make page PAGE=local-minimum`
 page: setup

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import signal
 import socket
 import sys
@@ -29,6 +30,7 @@ from pipeline.errors import PageError
 from pipeline.fences import ROOT, ClaimMarker, Fence, python_fences, rel
 
 MATPLOTLIBRC = ROOT / "pipeline" / "matplotlibrc"
+BLOCK_FIGURES = ROOT / ".cache" / "block-figures"  # what page blocks drew, compared with the scripts' figures
 BLOCK_TIME_LIMIT = 60.0  # seconds; a block may set its own with {.python timeout="120"}
 _FENCES: dict[tuple[str, int], tuple[Fence, list[Fence]]] = {}
 
@@ -53,6 +55,12 @@ os.environ.update(sandbox_env())
 
 class BlockFailed(AssertionError):
     """A page's code block failed; the message names the page, the claim and the code line."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Start each run with no figures from earlier blocks (the controller only, before any worker)."""
+    if not hasattr(config, "workerinput") and not config.option.markexpr == "site":
+        shutil.rmtree(BLOCK_FIGURES, ignore_errors=True)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
@@ -151,6 +159,7 @@ def sandbox():
         socket.socket.connect, socket.create_connection = refuse, refuse
         try:
             yield
+            _keep_figures(Path(scratch))
         finally:
             socket.socket.connect, socket.create_connection = saved
             os.chdir(here)
@@ -158,6 +167,13 @@ def sandbox():
                 plt = sys.modules["matplotlib.pyplot"]
                 plt.close("all")
                 sys.modules["matplotlib"].rc_file_defaults()
+
+
+def _keep_figures(folder: Path) -> None:
+    """Keep the figures a block saved, to check they match the ones its snippet draws as a script."""
+    for figure in [*folder.glob("*.svg"), *folder.glob("*.png")]:
+        BLOCK_FIGURES.mkdir(parents=True, exist_ok=True)
+        figure.replace(BLOCK_FIGURES / figure.name)
 
 
 def execute(fence: Fence, namespace: dict) -> str:

@@ -144,3 +144,19 @@ def test_page_has_no_accessibility_violations(browser, origin: str, path: str, s
     violations = axe_violations(tab)
     assert violations == [], f"{source.relative_to(ROOT)} ({scheme}): " + "; ".join(violations)
     tab.close()
+
+
+def test_figures_are_byte_identical_from_run_to_run() -> None:
+    """Each figure is drawn twice per test run, by its page block and by its snippet as a script.
+
+    Seeded code, a pinned SVG hash salt and a pinned date make the two byte-identical.
+    """
+    from pipeline import figures
+    from pipeline.pytest_plugin import BLOCK_FIGURES
+
+    drawn = figures.figures()
+    assert drawn, "no figures: run the page blocks and snippets first (make test does)"
+    for name, path in drawn.items():
+        block = BLOCK_FIGURES / name
+        assert block.is_file(), f"{name}: drawn by {path.parent.name}.py as a script but by no page block"
+        assert block.read_bytes() == path.read_bytes(), f"{name}: the page block and the script drew different bytes"
