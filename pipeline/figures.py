@@ -44,19 +44,30 @@ def _key(script: Path) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def run_script(script: Path, force: bool = True, timeout: float = 120) -> subprocess.CompletedProcess | None:
-    """Run one snippet as a script in its own output folder; None when a cached run is current."""
+def fresh_folder(script: Path) -> Path:
+    """The empty folder a snippet runs in; the figures it saves stay there."""
     folder = OUTPUT / script.stem
-    stamp = folder / ".source-hash"
-    if not force and stamp.is_file() and stamp.read_text() == _key(script):
-        return None
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
+    return folder
+
+
+def mark_current(script: Path) -> None:
+    """Record that the figures in the snippet's folder come from its current code."""
+    (OUTPUT / script.stem / ".source-hash").write_text(_key(script))
+
+
+def run_script(script: Path, force: bool = True, timeout: float = 120) -> subprocess.CompletedProcess | None:
+    """Run one snippet as a script in its own output folder; None when a cached run is current."""
+    stamp = OUTPUT / script.stem / ".source-hash"
+    if not force and stamp.is_file() and stamp.read_text() == _key(script):
+        return None
+    folder = fresh_folder(script)
     done = subprocess.run(
         [sys.executable, str(script)], cwd=folder, env=script_env(), capture_output=True, text=True, timeout=timeout
     )
     if done.returncode == 0:
-        stamp.write_text(_key(script))
+        mark_current(script)
     return done
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gzip
 import threading
-from functools import partial
+from functools import lru_cache, partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -27,7 +27,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
         wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
         if not (wants_gzip and path.suffix in COMPRESSIBLE and path.is_file()):
             return super().send_head()
-        body = gzip.compress(path.read_bytes(), mtime=0)
+        body = _gzipped(path, path.stat().st_mtime_ns)
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
         self.send_header("Content-Encoding", "gzip")
@@ -36,6 +36,12 @@ class SiteHandler(SimpleHTTPRequestHandler):
         from io import BytesIO
 
         return BytesIO(body)
+
+
+@lru_cache(maxsize=512)
+def _gzipped(path: Path, mtime_ns: int) -> bytes:
+    """A file's gzip body, compressed once per version of the file."""
+    return gzip.compress(path.read_bytes(), mtime=0)
 
 
 def start(site: Path, port: int = 0) -> tuple[ThreadingHTTPServer, str]:
