@@ -123,6 +123,54 @@ def test_claims_page_lists_every_claim_with_a_working_link(browser, origin: str)
     tab.close()
 
 
+def test_hovering_a_term_shows_its_definition_and_links_to_its_page(browser, origin: str) -> None:
+    """On the saddle-point page, 'critical point' links to its page and shows its definition on hover."""
+    from pipeline.lint import term
+
+    tab, seen = visit(browser, origin + "saddle-point/", origin)
+    link = tab.locator('article p a[href$="critical-point/"]').first
+    definition = " ".join(term(DOCS / "critical-point.md").definition.replace("*", "").split())
+    assert link.get_attribute("title") is None or definition[:40] in link.get_attribute("title")
+    link.hover()
+    tooltip = tab.locator(".md-tooltip2--active, .md-tooltip--active").first
+    tooltip.wait_for(timeout=5_000)
+    assert definition[:40] in " ".join(tooltip.inner_text().split())
+    link.click()
+    tab.wait_for_url("**/critical-point/")
+    assert not any(seen.values()), seen
+    tab.close()
+
+
+def test_glossary_index_lists_every_term_with_its_definition(browser, origin: str) -> None:
+    """The A-Z page is generated from the pages: each term, linked, with its first paragraph."""
+    from pipeline.lint import glossary_pages, term
+
+    tab, seen = visit(browser, origin + "glossary/", origin)
+    entries = tab.locator("article dt a")
+    titles = sorted(entries.all_inner_texts(), key=str.lower)
+    expected = sorted((term(p).title for p in glossary_pages()), key=str.lower)
+    assert titles == expected
+    for page in glossary_pages():
+        entry = tab.locator("article dt", has_text=term(page).title).first
+        assert entry.locator("a").get_attribute("href").endswith(f"{page.stem}/")
+    assert not any(seen.values()), seen
+    tab.close()
+
+
+def test_related_terms_resolve_to_pages(browser, origin: str) -> None:
+    """Each glossary page's related terms open a page of the site (the build also fails on a bad one)."""
+    from pipeline.lint import glossary_pages
+
+    for page in glossary_pages():
+        tab, seen = visit(browser, origin + f"{page.stem}/", origin, wait="domcontentloaded")
+        hrefs = tab.eval_on_selector_all("h2#related-terms + ul a", "els => els.map(e => e.getAttribute('href'))")
+        assert hrefs, f"{page.name}: no related terms on the built page"
+        for href in hrefs:
+            target = (SITE / page.stem / href).resolve() / "index.html"
+            assert target.is_file(), f"{page.name}: related term {href} does not resolve to a page"
+        tab.close()
+
+
 def test_search_finds_local_minimum(browser, origin: str) -> None:
     tab, seen = visit(browser, origin, origin)
     tab.keyboard.press("/")  # Material's shortcut to focus search
