@@ -307,7 +307,7 @@ def loss_slice(model, loss_fn, x, y, directions, radius=1.0, steps=41, chunk=128
     modes = {m: m.training for m in model.modules()}
     model.eval()
     try:
-        with torch.no_grad():
+        with torch.inference_mode():  # evaluation only: no autograd bookkeeping at all
             dtype, device = next(iter(theta.values())).dtype, x.device
             a, b = a.to(dtype=dtype, device=device), b.to(dtype=dtype, device=device)
             values = torch.cat(
