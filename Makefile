@@ -54,7 +54,7 @@ page: setup
 bench: setup
 	$(BIN)/pip install --quiet -r requirements-bench.txt
 	$(BIN)/pip install --quiet --no-deps -r requirements-bench-nodeps.txt
-	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in benchmarks/*.py; do echo "== $$b"; OMP_NUM_THREADS=1 MALLOC_MMAP_THRESHOLD_=268435456 MALLOC_TRIM_THRESHOLD_=268435456 $(BIN)/python $$b || exit 1; done
 
 ## Re-pin every package after changing pyproject.toml
 lock: setup
