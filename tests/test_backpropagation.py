@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 import torch
 
-from pipeline import claims, pytest_plugin
-from pipeline.fences import ROOT, python_fences
-from pipeline.testing import run_section
+from pipeline.fences import ROOT
+from pipeline.testing import break_claim, run_section
 
 PAGE = ROOT / "docs" / "backpropagation.md"
 DEVICES = ["cpu", "cuda"]
@@ -112,10 +109,6 @@ def test_mlp_rejects_mismatched_shapes(mlp: dict, change, message: str) -> None:
         mlp["loss_and_grads"](X, Y, params)
 
 
-def _fence_for(claim_id: str):
-    return next(f for f in python_fences(PAGE) if any(m.claim_id == claim_id for m in f.claims))
-
-
 @pytest.mark.parametrize(
     ("claim_id", "good", "bad"),
     [
@@ -143,17 +136,6 @@ def _fence_for(claim_id: str):
         ("backprop-computes-optimizer-steps", "opt.step()  #", "pass  #"),
     ],
 )
-def test_claim_fails_when_broken(tmp_path, monkeypatch, claim_id: str, good: str, bad: str) -> None:
+def test_claim_fails_when_broken(claim_id: str, good: str, bad: str) -> None:
     """Each broken variant fails its claim, and the failure names the page, the claim and the snippet line."""
-    monkeypatch.setattr(claims, "RESULTS", tmp_path)
-    fences = python_fences(PAGE)
-    fence = _fence_for(claim_id)
-    assert good in fence.code
-    broken = dataclasses.replace(fence, code=fence.code.replace(good, bad))
-    earlier = pytest_plugin._continued(fence, fences)
-    with pytest.raises(pytest_plugin.BlockFailed) as failure:
-        pytest_plugin.run_block(broken, {}, earlier)
-    message = str(failure.value)
-    assert "docs/backpropagation.md:" in message
-    assert f"claim '{claim_id}'" in message
-    assert "snippets/backpropagation.py:" in message
+    break_claim(PAGE, claim_id, good, bad)

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 
-from pipeline import claims, pytest_plugin
-from pipeline.fences import ROOT, python_fences
-from pipeline.testing import run_section
+from pipeline.fences import ROOT
+from pipeline.testing import break_claim, run_section
 
 PAGE = ROOT / "docs" / "global-minimum.md"
-
-
-def _fence_for(claim_id: str):
-    return next(f for f in python_fences(PAGE) if any(m.claim_id == claim_id for m in f.claims))
 
 
 # Each edit makes one claim false; the block must then fail and name that claim.
@@ -33,18 +26,9 @@ BREAKS = [
 
 
 @pytest.mark.parametrize(("claim_id", "old", "new"), BREAKS, ids=[b[0] for b in BREAKS])
-def test_claim_fails_when_broken(claim_id: str, old: str, new: str, tmp_path, monkeypatch) -> None:
+def test_claim_fails_when_broken(claim_id: str, old: str, new: str) -> None:
     """Breaking the code behind a claim makes its block fail, naming page, claim and snippet line."""
-    monkeypatch.setattr(claims, "RESULTS", tmp_path)
-    fence = _fence_for(claim_id)
-    broken = dataclasses.replace(fence, code=fence.code.replace(old, new))
-    assert broken.code != fence.code, f"the edit for {claim_id} no longer matches the snippet"
-    with pytest.raises(pytest_plugin.BlockFailed) as failure:
-        pytest_plugin.run_block(broken, {})
-    message = str(failure.value)
-    assert "docs/global-minimum.md:" in message
-    assert f"claim '{claim_id}'" in message
-    assert "snippets/global_minimum.py:" in message
+    break_claim(PAGE, claim_id, old, new)
 
 
 @pytest.fixture(scope="module")

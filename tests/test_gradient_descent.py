@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 import torch
 
-from pipeline import claims, pytest_plugin
-from pipeline.fences import ROOT, python_fences
-from pipeline.testing import run_section
+from pipeline.fences import ROOT
+from pipeline.testing import break_claim, run_section
 
 PAGE = ROOT / "docs" / "gradient-descent.md"
 DEVICES = ["cpu", "cuda"]
@@ -132,10 +129,6 @@ def test_adam_first_step_is_a_sign_step_on_device(device: str) -> None:
         assert np.allclose(step, -np.sign(ns["starts"]), rtol=0, atol=1e-3)
 
 
-def _fence_for(claim_id: str):
-    return next(f for f in python_fences(PAGE) if any(m.claim_id == claim_id for m in f.claims))
-
-
 @pytest.mark.parametrize(
     ("claim_id", "original", "broken"),
     [
@@ -147,15 +140,6 @@ def _fence_for(claim_id: str):
         ("gd-schedule", "decaying - 1 / (L * t) *", "decaying - lr *"),
     ],
 )
-def test_claims_fail_when_broken(tmp_path, monkeypatch, claim_id: str, original: str, broken: str) -> None:
+def test_claims_fail_when_broken(claim_id: str, original: str, broken: str) -> None:
     """Breaking the code behind a claim fails it, and the failure names page, claim and line."""
-    monkeypatch.setattr(claims, "RESULTS", tmp_path)
-    fence = _fence_for(claim_id)
-    changed = dataclasses.replace(fence, code=fence.code.replace(original, broken))
-    assert changed.code != fence.code
-    with pytest.raises(pytest_plugin.BlockFailed) as failure:
-        pytest_plugin.run_block(changed, {})
-    message = str(failure.value)
-    assert "docs/gradient-descent.md:" in message
-    assert f"claim '{claim_id}'" in message
-    assert "snippets/gradient_descent.py:" in message
+    break_claim(PAGE, claim_id, original, broken)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 import torch
 
-from pipeline import claims, pytest_plugin
-from pipeline.fences import ROOT, python_fences
-from pipeline.testing import run_section
+from pipeline.fences import ROOT
+from pipeline.testing import break_claim, run_section
 
 PAGE = ROOT / "docs" / "learning-rate.md"
 
@@ -107,16 +104,6 @@ def test_torch_schedule_on_device(device: str) -> None:
     assert np.allclose(final, np.prod(1 - formula[:, None] * np.array([1.0, 2.0]), axis=0), rtol=1e-9)
 
 
-def _fence_for(claim_id: str):
-    return next(f for f in python_fences(PAGE) if any(m.claim_id == claim_id for m in f.claims))
-
-
-def test_steps_claim_fails_when_steps_do_not_scale_like_one_over_lr(tmp_path, monkeypatch) -> None:
+def test_steps_claim_fails_when_steps_do_not_scale_like_one_over_lr() -> None:
     """Making the step sizes grow like the square root of their labels breaks claim lr-steps-inverse."""
-    monkeypatch.setattr(claims, "RESULTS", tmp_path)
-    fence = _fence_for("lr-steps-inverse")
-    broken = dataclasses.replace(fence, code=fence.code.replace("lr_times_L / 10,", "lr_times_L**0.5 / 10,"))
-    assert broken.code != fence.code
-    with pytest.raises(pytest_plugin.BlockFailed) as failure:
-        pytest_plugin.run_block(broken, {})
-    assert "claim 'lr-steps-inverse'" in str(failure.value)
+    break_claim(PAGE, "lr-steps-inverse", "lr_times_L / 10,", "lr_times_L**0.5 / 10,")

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 import torch
 
-from pipeline import claims, pytest_plugin
-from pipeline.fences import ROOT, python_fences
-from pipeline.testing import run_section
+from pipeline.fences import ROOT
+from pipeline.testing import break_claim, run_section
 
 PAGE = ROOT / "docs" / "local-minimum.md"
 
@@ -26,19 +23,6 @@ def test_torch_follows_numpy_on_device(device: str) -> None:
     assert abs(path[-1] - (-1.3008)) < 1e-3
 
 
-def _fence_for(claim_id: str):
-    return next(f for f in python_fences(PAGE) if any(m.claim_id == claim_id for m in f.claims))
-
-
-def test_flagship_claim_fails_when_momentum_is_removed(tmp_path, monkeypatch) -> None:
+def test_flagship_claim_fails_when_momentum_is_removed() -> None:
     """Setting momentum to 0 breaks claim momentum-escapes; the failure names page, claim and line."""
-    monkeypatch.setattr(claims, "RESULTS", tmp_path)
-    fence = _fence_for("momentum-escapes")
-    broken = dataclasses.replace(fence, code=fence.code.replace("beta=0.9", "beta=0.0"))
-    assert broken.code != fence.code
-    with pytest.raises(pytest_plugin.BlockFailed) as failure:
-        pytest_plugin.run_block(broken, {})
-    message = str(failure.value)
-    assert "docs/local-minimum.md:" in message
-    assert "claim 'momentum-escapes'" in message
-    assert "snippets/local_minimum.py:" in message
+    break_claim(PAGE, "momentum-escapes", "beta=0.9", "beta=0.0")

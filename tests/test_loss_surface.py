@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 import torch
 from torch import nn
 
-from pipeline import claims, pytest_plugin
-from pipeline.fences import ROOT, python_fences
-from pipeline.testing import run_section
+from pipeline.fences import ROOT
+from pipeline.testing import break_claim, run_section
 
 PAGE = ROOT / "docs" / "loss-surface.md"
 
@@ -98,10 +95,6 @@ def test_reparameterization_keeps_function(device: str) -> None:
     assert torch.allclose(ns["mlp"](ns["rescale"](theta, 7.0), x), ns["mlp"](theta, x), rtol=1e-12, atol=1e-12)
 
 
-def _fence_for(claim_id: str):
-    return next(f for f in python_fences(PAGE) if any(m.claim_id == claim_id for m in f.claims))
-
-
 @pytest.mark.parametrize(
     ("claim_id", "old", "new"),
     [
@@ -117,14 +110,6 @@ def _fence_for(claim_id: str):
         ("surface-sharpness-reparameterized", "theta[..., 48:304] /= alpha", "theta[..., 48:304] /= alpha**0.5"),
     ],
 )
-def test_claims_fail_when_broken(tmp_path, monkeypatch, claim_id: str, old: str, new: str) -> None:
+def test_claims_fail_when_broken(claim_id: str, old: str, new: str) -> None:
     """Breaking the code a claim rests on makes the block fail, naming the page and the claim."""
-    monkeypatch.setattr(claims, "RESULTS", tmp_path)
-    fence = _fence_for(claim_id)
-    broken = dataclasses.replace(fence, code=fence.code.replace(old, new))
-    assert broken.code != fence.code
-    with pytest.raises(pytest_plugin.BlockFailed) as failure:
-        pytest_plugin.run_block(broken, {})
-    message = str(failure.value)
-    assert "docs/loss-surface.md:" in message
-    assert f"claim '{claim_id}'" in message
+    break_claim(PAGE, claim_id, old, new)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 import torch
 
-from pipeline import claims, pytest_plugin
-from pipeline.fences import ROOT, python_fences
-from pipeline.testing import run_section
+from pipeline.fences import ROOT
+from pipeline.testing import break_claim, run_section
 
 PAGE = ROOT / "docs" / "momentum.md"
 
@@ -86,16 +83,6 @@ def test_torch_lr_drop_on_device(device: str) -> None:
     assert abs(moves[60] / moves[59] - 0.1) < 1e-2
 
 
-def _fence_for(claim_id: str):
-    return next(f for f in python_fences(PAGE) if any(m.claim_id == claim_id for m in f.claims))
-
-
-def test_forms_claim_fails_when_torch_runs_the_other_method(tmp_path, monkeypatch) -> None:
+def test_forms_claim_fails_when_torch_runs_the_other_method() -> None:
     """Swapping heavy ball and Nesterov in the PyTorch tab breaks claim momentum-forms-torch."""
-    monkeypatch.setattr(claims, "RESULTS", tmp_path)
-    fence = _fence_for("momentum-forms-torch")
-    broken = dataclasses.replace(fence, code=fence.code.replace("nesterov=True)", "nesterov=False)"))
-    assert broken.code != fence.code
-    with pytest.raises(pytest_plugin.BlockFailed) as failure:
-        pytest_plugin.run_block(broken, {})
-    assert "claim 'momentum-forms-torch'" in str(failure.value)
+    break_claim(PAGE, "momentum-forms-torch", "nesterov=True)", "nesterov=False)")

@@ -192,3 +192,14 @@ def test_a_block_past_its_time_limit_fails_naming_the_block(tmp_path: Path, monk
     (fence,) = python_fences(page)
     with pytest.raises(pytest_plugin.BlockFailed, match=r"slow\.md:3: .*longer than its 0\.2 s limit"):
         pytest_plugin.run_block(fence, {})
+
+
+def test_break_claim_rejects_edits_that_miss_or_break_nothing() -> None:
+    """The shared break-a-claim helper fails loudly when an edit matches nothing or leaves the claim true."""
+    from pipeline.testing import break_claim
+
+    page = Path(__file__).resolve().parent.parent / "docs" / "local-minimum.md"
+    with pytest.raises(AssertionError, match="no longer matches"):
+        break_claim(page, "momentum-escapes", "beta=0.45", "beta=0.0")
+    with pytest.raises(AssertionError, match="still passes"):
+        break_claim(page, "momentum-escapes", "beta=0.9, steps=500", "beta=0.9, steps=501")

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 import torch
 
-from pipeline import claims, pytest_plugin
-from pipeline.fences import ROOT, python_fences
-from pipeline.testing import run_section
+from pipeline.fences import ROOT
+from pipeline.testing import break_claim, run_section
 
 PAGE = ROOT / "docs" / "saddle-point.md"
 
@@ -77,10 +74,6 @@ def test_optimizers_stay_on_the_stable_direction_on_device(device: str) -> None:
     assert abs(abs(y) - 1) < 0.05
 
 
-def _fence_for(claim_id: str):
-    return next(f for f in python_fences(PAGE) if any(m.claim_id == claim_id for m in f.claims))
-
-
 @pytest.mark.parametrize(
     ("claim_id", "old", "new"),
     [
@@ -91,15 +84,6 @@ def _fence_for(claim_id: str):
         ("saddle-escape-log", "p = p - lr * grad(p)\n        newly", "p = p - lr * np.sign(grad(p))\n        newly"),
     ],
 )  # fmt: skip
-def test_claim_fails_when_broken(tmp_path, monkeypatch, claim_id: str, old: str, new: str) -> None:
+def test_claim_fails_when_broken(claim_id: str, old: str, new: str) -> None:
     """Breaking the method a claim is about makes its block fail, naming page, claim and line."""
-    monkeypatch.setattr(claims, "RESULTS", tmp_path)
-    fence = _fence_for(claim_id)
-    broken = dataclasses.replace(fence, code=fence.code.replace(old, new))
-    assert broken.code != fence.code
-    with pytest.raises(pytest_plugin.BlockFailed) as failure:
-        pytest_plugin.run_block(broken, {})
-    message = str(failure.value)
-    assert "docs/saddle-point.md:" in message
-    assert f"claim '{claim_id}'" in message
-    assert "snippets/saddle_point.py:" in message
+    break_claim(PAGE, claim_id, old, new)
