@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline.errors import PageError
-from pipeline.fences import ROOT, Fence, python_fences, rel
+from pipeline.fences import ROOT, Fence, prose_lines, python_fences, rel
 
 DOCS = ROOT / "docs"
 RESULTS = ROOT / ".cache" / "claims"
@@ -26,7 +26,6 @@ STATUSES = ("verified", "failing", "not run")
 
 _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)\s+claim\b(?P<rest>.*)$")
 _ID = re.compile(r'^\s+"(?P<id>[a-z0-9][a-z0-9-]*)"\s*$')
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 
 @dataclass(frozen=True)
@@ -58,25 +57,12 @@ class Result:
     message: str = ""
 
 
-def _outside_fences(lines: list[str]):
-    """Yield (index, line) for lines that are not inside a code fence."""
-    fence = None
-    for i, line in enumerate(lines):
-        match = _FENCE.match(line)
-        if fence is None and match:
-            fence = match.group(1)
-        elif fence is not None and line.strip().startswith(fence) and not line.strip(fence[0]).strip():
-            fence = None
-        elif fence is None:
-            yield i, line
-
-
 def page_claims(page: Path, text: str | None = None) -> list[Claim]:
     """Every claim admonition of a page; a malformed one is an error naming its line."""
     page = Path(page).resolve()
     lines = (text if text is not None else page.read_text(encoding="utf-8")).splitlines()
     claims = []
-    for i, line in _outside_fences(lines):
+    for i, line in prose_lines(lines):
         match = _OPEN.match(line)
         if not match:
             continue

@@ -192,6 +192,29 @@ def _check_each_marker_asserts(code: str, origin: Path, first_line: int, markers
             )
 
 
+def _closer(ticks: str) -> re.Pattern:
+    """The line that closes a fence opened with `ticks`: the same character, at least as many."""
+    return re.compile(rf"^[ \t]*{re.escape(ticks[0])}{{{len(ticks)},}}\s*$")
+
+
+def _opens(line: str) -> re.Match | None:
+    """The opening line of a fence (not an inline ```code``` span)."""
+    match = _FENCE_OPEN.match(line)
+    return match if match and not (match["ticks"][0] == "`" and "`" in match["info"]) else None
+
+
+def prose_lines(lines: list[str]):
+    """(index, line) of every line outside a code fence: what claims, the linter and term links read."""
+    closing = None
+    for i, line in enumerate(lines):
+        if closing is not None:
+            closing = None if closing.match(line) else closing
+        elif match := _opens(line):
+            closing = _closer(match["ticks"])
+        else:
+            yield i, line
+
+
 def scan(page: Path, text: str | None = None) -> list[Fence]:
     """Every fence of a page, in order, with includes expanded and outputs attached."""
     page = Path(page).resolve()
@@ -199,13 +222,13 @@ def scan(page: Path, text: str | None = None) -> list[Fence]:
     fences: list[Fence] = []
     i = 0
     while i < len(lines):
-        match = _FENCE_OPEN.match(lines[i])
-        if not match or (match["ticks"][0] == "`" and "`" in match["info"]):
+        match = _opens(lines[i])
+        if not match:
             i += 1
             continue
         start, indent, ticks = i, match["indent"], match["ticks"]
         where = f"{rel(page)}:{start + 1}"
-        close = re.compile(rf"^[ \t]*{re.escape(ticks[0])}{{{len(ticks)},}}\s*$")
+        close = _closer(ticks)
         i += 1
         body: list[str] = []
         while i < len(lines) and not close.match(lines[i]):
@@ -250,8 +273,7 @@ def _attach_outputs(fences: list[Fence], lines: list[str]) -> list[Fence]:
 def _closing_line(fence: Fence, lines: list[str]) -> int:
     """Index (0-based) of the line after the closing fence of `fence`."""
     match = _FENCE_OPEN.match(lines[fence.line - 1])
-    ticks = match["ticks"] if match else "```"
-    close = re.compile(rf"^[ \t]*{re.escape(ticks[0])}{{{len(ticks)},}}\s*$")
+    close = _closer(match["ticks"] if match else "```")
     j = fence.line
     while not close.match(lines[j]):
         j += 1

@@ -13,13 +13,12 @@ from pathlib import Path
 import yaml
 
 from pipeline.claims import DOCS, page_claims
-from pipeline.fences import ROOT, rel
+from pipeline.fences import ROOT, prose_lines, rel
 
 REQUIRED_SECTIONS = ("Common misconceptions", "Related terms", "References")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FIGURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>figures/[^)\s]+)\)")
 _LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<target>[^)#\s]+\.md)(?:#[^)]*)?\)")
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 
 @dataclass(frozen=True)
@@ -48,19 +47,6 @@ _Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix
 _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
-def _prose_lines(lines: list[str]):
-    """(index, line) of lines outside code fences."""
-    fence = None
-    for i, line in enumerate(lines):
-        match = _FENCE.match(line)
-        if match and fence is None:
-            fence = match.group(1)
-        elif match and fence is not None and match.group(1).startswith(fence[0]) and not line.strip(fence[0]).strip():
-            fence = None
-        elif fence is None:
-            yield i, line
-
-
 def term(page: Path) -> Term:
     """The page's title and first paragraph."""
     lines = page.read_text(encoding="utf-8").splitlines()
@@ -82,7 +68,7 @@ def lint(page: Path, glossary: list[Path]) -> list[str]:
     """Every way a glossary page falls short of the template (docs/contributing.md)."""
     where = rel(page)
     lines = page.read_text(encoding="utf-8").splitlines()
-    prose = list(_prose_lines(lines))
+    prose = list(prose_lines(lines))
     problems = []
     if not lines or not lines[0].startswith("# "):
         problems.append(f"{where}:1: the page must start with its title as '# Term'")

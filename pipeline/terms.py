@@ -12,6 +12,7 @@ import os
 import re
 from pathlib import Path
 
+from pipeline.fences import prose_lines
 from pipeline.lint import Term, term
 
 _PROTECTED = re.compile(
@@ -43,17 +44,11 @@ def forms(title: str) -> list[str]:
 
 def link_terms(markdown: str, page: Path, terms: list[Term]) -> str:
     """Link the first mention of each other glossary term in the page's running text."""
-    fence = None
     lines = markdown.splitlines()
     todo = [t for t in terms if t.page.resolve() != page.resolve()]
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        if stripped.startswith(("```", "~~~")):
-            fence = None if fence else stripped[:3]
-            continue
-        if fence or _SKIP_LINE.match(line) or not todo:
-            continue
-        lines[index], todo = _link_line(line, page, todo)
+    for index, line in list(prose_lines(lines)):
+        if todo and not _SKIP_LINE.match(line):
+            lines[index], todo = _link_line(line, page, todo)
     return "\n".join(lines) + ("\n" if markdown.endswith("\n") else "")
 
 
