@@ -21,18 +21,23 @@ FIGURE_SUFFIXES = {".svg", ".png"}
 MATPLOTLIBRC = ROOT / "pipeline" / "matplotlibrc"
 
 
+# Every page block and snippet runs with this: headless matplotlib in the project's style, dates
+# pinned so figures are byte-stable, and one math thread: the tests run two workers on two cores,
+# and a second BLAS/torch thread in each only fights for them.
+SANDBOX_ENV = {
+    "MATPLOTLIBRC": str(MATPLOTLIBRC),
+    "MPLBACKEND": "Agg",
+    "SOURCE_DATE_EPOCH": "0",
+    "PYTHONHASHSEED": "0",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+}
+
+
 def script_env() -> dict[str, str]:
-    """Headless matplotlib with the project's style, and dates pinned so figures are byte-stable."""
-    return {
-        **os.environ,
-        "MATPLOTLIBRC": str(MATPLOTLIBRC),
-        "MPLBACKEND": "Agg",
-        "SOURCE_DATE_EPOCH": "0",
-        "PYTHONHASHSEED": "0",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-        "OPENBLAS_NUM_THREADS": "1",
-    }
+    """The environment of a snippet run as a script: this process's, plus the sandbox settings."""
+    return {**os.environ, **SANDBOX_ENV}
 
 
 def snippet_files() -> list[Path]:

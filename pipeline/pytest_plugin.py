@@ -28,29 +28,14 @@ from pytest_markdown_docs.plugin import MarkdownInlinePythonItem
 from pipeline.claims import DOCS, Result, check_bindings, code_hash, page_claims, site_claims, write_result
 from pipeline.errors import PageError
 from pipeline.fences import ROOT, ClaimMarker, Fence, python_fences, rel
+from pipeline.figures import SANDBOX_ENV
 
-MATPLOTLIBRC = ROOT / "pipeline" / "matplotlibrc"
 BLOCK_FIGURES = ROOT / ".cache" / "block-figures"  # what page blocks drew, compared with the scripts' figures
 BLOCK_TIME_LIMIT = 60.0  # seconds; a block may set its own with {.python timeout="120"}
 _FENCES: dict[tuple[str, int], tuple[Fence, list[Fence]]] = {}
 
 
-def sandbox_env() -> dict[str, str]:
-    """Environment every block runs with: headless, reproducible figures, one math thread per worker.
-
-    The tests run two workers on two cores; a second BLAS/torch thread in each only fights for them.
-    """
-    return {
-        "MATPLOTLIBRC": str(MATPLOTLIBRC),
-        "MPLBACKEND": "Agg",
-        "SOURCE_DATE_EPOCH": "0",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-        "OPENBLAS_NUM_THREADS": "1",
-    }
-
-
-os.environ.update(sandbox_env())
+os.environ.update(SANDBOX_ENV)  # set before any block imports numpy, torch or matplotlib
 
 
 class BlockFailed(AssertionError):
