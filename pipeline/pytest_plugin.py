@@ -214,9 +214,15 @@ def record(fence: Fence, statuses: dict[str, tuple[str, str]], namespace: dict) 
         )
 
 
+def owner_of(fence: Fence, line: int | None) -> ClaimMarker | None:
+    """The claim a failing line belongs to: the nearest claim marker above it in the block."""
+    above = [m for m in fence.claims if line is not None and m.line <= line]
+    return max(above, key=lambda m: m.line, default=None)
+
+
 def statuses_after_failure(fence: Fence, line: int | None, error: str) -> dict[str, tuple[str, str]]:
     """Claims above the failing line passed, the one it belongs to failed, the rest did not run."""
-    owner = max((m for m in fence.claims if line is not None and m.line <= line), key=lambda m: m.line, default=None)
+    owner = owner_of(fence, line)
     statuses = {}
     for marker in fence.claims:
         if marker is owner:
@@ -230,7 +236,7 @@ def statuses_after_failure(fence: Fence, line: int | None, error: str) -> dict[s
 
 def describe_failure(fence: Fence, line: int | None, exc: BaseException) -> str:
     claims = {c.claim_id: c for c in page_claims(fence.page)}
-    owner = max((m for m in fence.claims if line is not None and m.line <= line), key=lambda m: m.line, default=None)
+    owner = owner_of(fence, line)
     lines = [f"{fence.where}: code block failed"]
     if owner is not None and owner.claim_id in claims:
         claim = claims[owner.claim_id]
