@@ -10,12 +10,6 @@ from pipeline.fences import ROOT
 from pipeline.testing import break_claim, run_section
 
 PAGE = ROOT / "docs" / "gradient-descent.md"
-DEVICES = ["cpu", "cuda"]
-
-
-def _skip_missing(device: str) -> None:
-    if device == "cuda" and not torch.cuda.is_available():
-        pytest.skip("no CUDA device on this machine")
 
 
 @pytest.fixture(scope="module")
@@ -96,28 +90,22 @@ def test_adaptive_helpers_reject_a_non_finite_gradient(adaptive: dict, optimizer
         adaptive[optimizer](blows_up, [1.0, 1.0], lr=0.3, steps=100)
 
 
-@pytest.mark.parametrize("device", DEVICES)
 def test_torch_sgd_reaches_least_squares_on_device(device: str) -> None:
     """Claim gd-least-squares-torch on one device."""
-    _skip_missing(device)
     ns = run_section("gradient_descent", "update-torch")
     w = ns["fit"](ns["X"].to(device), ns["y"].to(device), lr=1 / ns["L"], steps=60).cpu()
     assert (w - ns["w_best"]).abs().max() < 1e-10
 
 
-@pytest.mark.parametrize("device", DEVICES)
 def test_from_scratch_optimizers_follow_torch_on_device(adaptive: dict, device: str) -> None:
     """Claims gd-sgd-torch, gd-rmsprop-torch and gd-adam-torch on one device."""
-    _skip_missing(device)
     for name, (make_optimizer, ours) in adaptive["runs"].items():
         theirs = adaptive["torch_path"](make_optimizer, adaptive["x0"], adaptive["steps"], device)
         assert np.abs(theirs - ours).max() < 1e-12, name
 
 
-@pytest.mark.parametrize("device", DEVICES)
 def test_adam_first_step_is_a_sign_step_on_device(device: str) -> None:
     """Claim gd-adam-sign on one device, at a steeper and a flatter scale than the page's."""
-    _skip_missing(device)
     ns = run_section("gradient_descent", "adam-sign")
     for scale in [1e-1, 1e2]:
         c = torch.tensor(ns["curvatures"] * scale, device=device)

@@ -12,11 +12,6 @@ from pipeline.testing import break_claim, run_section
 PAGE = ROOT / "docs" / "momentum.md"
 
 
-def _skip_missing(device: str) -> None:
-    if device == "cuda" and not torch.cuda.is_available():
-        pytest.skip("no CUDA device on this machine")
-
-
 @pytest.fixture(scope="module")
 def velocity() -> dict:
     return run_section("momentum", "velocity")
@@ -49,10 +44,8 @@ def test_helpers_reject_a_momentum_outside_zero_one(velocity: dict, forms: dict,
             forms[helper](curv, x0, lr=0.1, beta=beta, steps=3)
 
 
-@pytest.mark.parametrize("device", ["cpu", "cuda"])
 def test_torch_velocity_on_device(device: str) -> None:
     """Claim momentum-velocity-torch on each device: the move grows to lr |g| / (1 - beta)."""
-    _skip_missing(device)
     ns = run_section("momentum", "velocity-torch")
     slopes = torch.tensor([0.5, -2.0], dtype=torch.float64, device=device)
     speed = ns["torch_speeds"](slopes, lr=0.1, beta=0.9, steps=50)
@@ -60,10 +53,8 @@ def test_torch_velocity_on_device(device: str) -> None:
     assert np.allclose(speed, expected[:, None], rtol=1e-12, atol=0)
 
 
-@pytest.mark.parametrize("device", ["cpu", "cuda"])
 def test_torch_sgd_follows_the_paper_forms_on_device(device: str) -> None:
     """Claim momentum-forms-torch on each device: heavy ball and Nesterov's look-ahead points."""
-    _skip_missing(device)
     ns = run_section("momentum", "forms-torch")
     curv, x0 = np.array([1.0, 10.0, 50.0]), np.array([1.0, -0.5, 0.25])
     polyak, lookahead = ns["paper_forms"](curv, x0, lr=0.01, beta=0.9, steps=100)
@@ -72,10 +63,8 @@ def test_torch_sgd_follows_the_paper_forms_on_device(device: str) -> None:
     assert np.abs(ns["torch_path"](c, start, 0.01, 0.9, 100, nesterov=True) - lookahead).max() < 1e-12
 
 
-@pytest.mark.parametrize("device", ["cpu", "cuda"])
 def test_torch_lr_drop_on_device(device: str) -> None:
     """Claim momentum-lr-drop on each device: torch's move shrinks with the lr at once."""
-    _skip_missing(device)
     ns = run_section("momentum", "lr-drop")
     lrs = np.r_[np.full(60, 0.1), np.full(5, 0.01)]
     moves = ns["torch_moves"](2.0, lrs, 0.9, device)
