@@ -288,7 +288,7 @@ class PageRunner(_Runner):
         fence, page_fences = _FENCES[(str(test.source_path), test.start_line)]
         if fence.opted_out:
             pytest.skip(f"{fence.where}: opted out on the page: {fence.attrs.get('reason', '(no reason given)')}")
-        printed = run_block(fence, args, _continued(fence, page_fences))
+        printed = run_block(fence, args, continued_blocks(fence, page_fences))
         check_output(fence, printed)
 
     def repr_failure(self, test: FenceTestDefinition, excinfo, style=None) -> str:
@@ -306,7 +306,7 @@ class PageRunner(_Runner):
         )
 
 
-def _continued(fence: Fence, page_fences: list[Fence]) -> list[Fence]:
+def continued_blocks(fence: Fence, page_fences: list[Fence]) -> list[Fence]:
     """Blocks a ``continuation`` block builds on: the chain of blocks above it, oldest first."""
     chain: list[Fence] = []
     index = page_fences.index(fence)

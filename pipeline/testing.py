@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pipeline import claims
 from pipeline.fences import ROOT, Fence, python_fences, read_section, rel
-from pipeline.pytest_plugin import BlockFailed, _continued, execute, run_block, sandbox
+from pipeline.pytest_plugin import BlockFailed, continued_blocks, execute, run_block, sandbox
 
 
 def run_section(snippet: str, section: str) -> dict:
@@ -40,7 +40,7 @@ def break_claim(page: Path, claim_id: str, old: str, new: str) -> str:
     with tempfile.TemporaryDirectory() as scratch:
         claims.RESULTS = Path(scratch)
         try:
-            run_block(broken, {}, _continued(fence, fences))
+            run_block(broken, {}, continued_blocks(fence, fences))
         except BlockFailed as failure:
             message = str(failure)
         else:
