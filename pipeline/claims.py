@@ -5,24 +5,20 @@ On a page a claim is an admonition with a stable id::
     !!! claim "gd-stuck"
         Plain gradient descent from x0 = 2 stops in the local minimum.
 
-In the page's code, ``# claim: gd-stuck`` above the asserts binds them to it. The
-tests write one result file per claim; the build reads them to show each status.
+In the page's code, ``# claim: gd-stuck`` above the asserts binds them to it. What a run
+found for each claim is judged and stored by pipeline.results.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import PageError
 from pipeline.fences import ROOT, Fence, prose_lines, python_fences, rel
 
 DOCS = ROOT / "docs"
-RESULTS = ROOT / ".cache" / "claims"
-STATUSES = ("verified", "failing", "not run")
 
 _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)\s+claim\b(?P<rest>.*)$")
 _ID = re.compile(r'^\s+"(?P<id>[a-z0-9][a-z0-9-]*)"\s*$')
@@ -40,21 +36,6 @@ class Claim:
     @property
     def where(self) -> str:
         return f"{rel(self.page)}:{self.line}"
-
-
-@dataclass
-class Result:
-    """What the latest test run found for one claim."""
-
-    claim_id: str
-    status: str
-    page: str
-    fence_line: int
-    code_at: str
-    code_hash: str
-    measures: dict[str, object] = field(default_factory=dict)
-    devices: list[str] | None = None
-    message: str = ""
 
 
 def page_claims(page: Path, text: str | None = None) -> list[Claim]:
@@ -105,9 +86,11 @@ def site_claims(docs: Path = DOCS) -> dict[str, Claim]:
     return found
 
 
-def check_bindings(page: Path, fences: list[Fence] | None = None) -> list[PageError]:
+def check_bindings(
+    page: Path, fences: list[Fence] | None = None, claims: dict[str, Claim] | None = None
+) -> list[PageError]:
     """Every claim on a page has asserts bound to it in the page's executed code, and vice versa."""
-    claims = {c.claim_id: c for c in page_claims(page)}
+    claims = {c.claim_id: c for c in page_claims(page)} if claims is None else claims
     fences = python_fences(page) if fences is None else fences
     bound: dict[str, str] = {}
     errors = []
@@ -135,39 +118,3 @@ def check_bindings(page: Path, fences: list[Fence] | None = None) -> list[PageEr
                 )
             )
     return errors
-
-
-def code_hash(fence: Fence) -> str:
-    """Identifies the code a result was measured with, so stale results show as not run."""
-    return hashlib.sha256(fence.code.encode()).hexdigest()[:16]
-
-
-def write_result(result: Result) -> None:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{result.claim_id}.json"
-    path.write_text(json.dumps(asdict(result), indent=2, sort_keys=True, default=str) + "\n")
-
-
-def read_results() -> dict[str, Result]:
-    results = {}
-    for path in sorted(RESULTS.glob("*.json")) if RESULTS.is_dir() else []:
-        data = json.loads(path.read_text())
-        results[data["claim_id"]] = Result(**data)
-    return results
-
-
-def status_of(claim: Claim, fences: list[Fence], results: dict[str, Result]) -> Result:
-    """The claim's result from the latest run, or 'not run' if none matches the current code."""
-    fence = next((f for f in fences for m in f.claims if m.claim_id == claim.claim_id), None)
-    result = results.get(claim.claim_id)
-    if fence is not None and result is not None and result.code_hash == code_hash(fence):
-        return result
-    return Result(
-        claim.claim_id,
-        "not run",
-        rel(claim.page),
-        fence.line if fence else 0,
-        "",
-        "",
-        message="no test run since this code last changed" if result else "no test run yet",
-    )

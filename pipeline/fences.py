@@ -36,6 +36,7 @@ class ClaimMarker:
     claim_id: str
     line: int  # line in the origin file
     covers: tuple[tuple[str, str], ...] = ()  # (what, python expression) measured after the run
+    asserts: tuple[int, ...] = ()  # lines (in the origin file) of the asserts it binds; each must run
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Fence:
     origin_line: int  # line of the first code line in `origin`
     output: str | None = None  # the text of the ``output`` fence right under it
     claims: tuple[ClaimMarker, ...] = field(default=())
+    section: str | None = None  # the snippet section it includes (``gd`` in ``snippets/x.py:gd``)
 
     @property
     def is_python(self) -> bool:
@@ -171,25 +173,37 @@ def claim_markers(code: str, origin: Path, first_line: int) -> tuple[ClaimMarker
                 )
             covers.append((cover["key"], cover["expr"]))
         found.append(ClaimMarker(spec["id"], lineno, tuple(covers)))
-    if found:
-        _check_each_marker_asserts(code, origin, first_line, found)
-    return tuple(found)
+    return tuple(_bind_asserts(code, origin, first_line, found)) if found else ()
 
 
-def _check_each_marker_asserts(code: str, origin: Path, first_line: int, markers: list[ClaimMarker]) -> None:
+def _bind_asserts(code: str, origin: Path, first_line: int, markers: list[ClaimMarker]) -> list[ClaimMarker]:
+    """Each marker with the asserts between it and the next marker; none, or one that tests only
+    constants (``assert True``), is an error: a claim needs an assertion that can fail."""
     try:
         tree = ast.parse(code)
     except SyntaxError as exc:
         raise PageError(f"{rel(origin)}:{first_line + (exc.lineno or 1) - 1}", f"syntax error: {exc.msg}") from None
-    assert_lines = [first_line + node.lineno - 1 for node in ast.walk(tree) if isinstance(node, ast.Assert)]
+    asserts = sorted((first_line + n.lineno - 1, n) for n in ast.walk(tree) if isinstance(n, ast.Assert))
     bounds = [m.line for m in markers[1:]] + [first_line + len(code.splitlines())]
+    bound = []
     for marker, end in zip(markers, bounds, strict=True):
-        if not any(marker.line < line < end for line in assert_lines):
+        mine = [(line, node) for line, node in asserts if marker.line < line < end]
+        where = f"{rel(origin)}:{marker.line}"
+        if not mine:
             raise PageError(
-                f"{rel(origin)}:{marker.line}",
+                where,
                 f"claim marker '{marker.claim_id}' is followed by no assert statement: "
                 "a claim needs an assertion that fails when it is false",
             )
+        for line, node in mine:
+            if not any(isinstance(n, ast.Name) for n in ast.walk(node.test)) or isinstance(node.test, ast.Tuple):
+                raise PageError(
+                    f"{rel(origin)}:{line}",
+                    f"the assert bound to claim '{marker.claim_id}' tests no value the code computed; "
+                    "it can never fail",
+                )
+        bound.append(ClaimMarker(marker.claim_id, marker.line, marker.covers, tuple(line for line, _ in mine)))
+    return bound
 
 
 def _closer(ticks: str) -> re.Pattern:
@@ -247,11 +261,14 @@ def _make_fence(page, line, lang, options, attrs, body, where) -> Fence:
     if includes:
         if len(body) != 1:
             raise PageError(where, "a fence holds either one '--8<--' include or inline code, not both")
-        code, origin, origin_line = read_section(includes[0]["target"], where, project_root(page))
+        target = includes[0]["target"]
+        code, origin, origin_line = read_section(target, where, project_root(page))
+        section = target.partition(":")[2] or None
     else:
         code, origin, origin_line = "\n".join(body) + ("\n" if body else ""), page, line + 1
+        section = attrs.get("id")
     claims = claim_markers(code, origin, origin_line) if lang in PYTHON_LANGS else ()
-    return Fence(page, line, lang, options, attrs, code, origin, origin_line, None, claims)
+    return Fence(page, line, lang, options, attrs, code, origin, origin_line, None, claims, section)
 
 
 def _attach_outputs(fences: list[Fence], lines: list[str]) -> list[Fence]:
@@ -280,6 +297,6 @@ def _closing_line(fence: Fence, lines: list[str]) -> int:
     return j + 1
 
 
-def python_fences(page: Path) -> list[Fence]:
+def python_fences(page: Path, text: str | None = None) -> list[Fence]:
     """The Python fences of a page: the blocks a reader sees and the tests run."""
-    return [fence for fence in scan(page) if fence.is_python]
+    return [fence for fence in scan(page, text) if fence.is_python]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import re
 import subprocess
 import sys
@@ -18,19 +19,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
-from pipeline import figures, terms  # noqa: E402
-from pipeline.claims import (  # noqa: E402
-    Claim,
-    Result,
-    check_bindings,
-    page_claims,
-    read_results,
-    site_claims,
-    status_of,
-)
+from pipeline import devices, glue, results, terms  # noqa: E402
+from pipeline.claims import Claim  # noqa: E402
 from pipeline.errors import PageError  # noqa: E402
-from pipeline.fences import ROOT, Fence, python_fences, rel  # noqa: E402
+from pipeline.fences import ROOT, Fence, rel  # noqa: E402
 from pipeline.lint import glossary_pages  # noqa: E402
+from pipeline.pages import Page, all_pages, snippet_of  # noqa: E402
+from pipeline.results import ClaimResult, PageResult  # noqa: E402
 
 KATEX = ROOT / "node_modules" / "katex" / "dist"
 CLAIMS_TABLE = "<!-- claims-table -->"
@@ -40,6 +35,7 @@ MATH = re.compile(r'<(span|div) class="arithmatex">(.*?)</\1>', re.S)
 ICONS = {"verified": "✓", "failing": "✗", "not run": "–"}
 
 _state: dict[str, object] = {}
+log = logging.getLogger("mkdocs.hooks.claims")
 
 
 def _fail(exc: Exception) -> PluginError:
@@ -47,27 +43,50 @@ def _fail(exc: Exception) -> PluginError:
 
 
 def on_pre_build(config) -> None:
-    """Check every claim's binding and refresh snippet figures before any page is built."""
-    docs = Path(config["docs_dir"])
+    """Read every page once; run the pages whose recorded results are stale (a failing claim renders
+    as failing, it does not stop the build); structural errors of a page stop it with file and line."""
     try:
-        claims = site_claims(docs)
-        fences = {page.resolve(): python_fences(page) for page in sorted(docs.rglob("*.md"))}
+        pages = {page: Page.load(page) for page in all_pages(Path(config["docs_dir"]))}
+        errors = [e for page in pages.values() for e in page.structural_problems()]
+        _unique_claim_ids(pages.values())
     except PageError as exc:
         raise _fail(exc) from None
-    errors = [str(e) for page, page_fences in fences.items() for e in check_bindings(page, page_fences)]
-    errors += figures.refresh()
     if errors:
         raise PluginError("\n".join(errors))
+    recorded = results.read()
+    stale = [p for p in pages.values() if p.fences and not results.is_current(p, recorded.get(p.rel))]
+    fresh = [results.run(page) for page in stale]
+    if fresh:
+        results.write(fresh)
+        recorded = results.read()
+    for result in fresh:
+        for message in result.failures.values():
+            log.info("failing, and shown as failing on the page:\n%s", message)
     glossary = terms.load(glossary_pages(Path(config["config_file_path"])))
-    _state.update(claims=claims, fences=fences, results=read_results(), terms=glossary)
+    _state.update(pages=pages, results=recorded, terms=glossary, cuda=devices.read_record())
+
+
+def _unique_claim_ids(pages) -> None:
+    seen: dict[str, Claim] = {}
+    for page in pages:
+        for claim in page.claims.values():
+            if claim.claim_id in seen:
+                raise PageError(
+                    claim.where,
+                    f"claim id '{claim.claim_id}' is already used at {seen[claim.claim_id].where}; "
+                    "claim ids must be unique across the site",
+                )
+            seen[claim.claim_id] = claim
 
 
 def on_files(files: Files, config) -> Files:
     """Add the snippets' figures and KaTeX's stylesheet and fonts to the site."""
-    for name, path in figures.figures().items():
+    for name, path in results.figures().items():
         files.append(File.generated(config, f"figures/{name}", abs_src_path=str(path)))
-    for script in figures.snippet_files():
-        files.append(File.generated(config, f"code/{script.name}", abs_src_path=str(script)))
+    for page in _state["pages"].values():
+        if snippet_of(page.path).is_file():
+            script = snippet_of(page.path)
+            files.append(File.generated(config, f"code/{script.name}", abs_src_path=str(script)))
     if not KATEX.is_dir():
         raise PluginError(f"{rel(KATEX)} is missing: run `npm ci` (the Makefile does) to install KaTeX")
     files.append(File.generated(config, "assets/katex/katex.min.css", abs_src_path=str(KATEX / "katex.min.css")))
@@ -76,58 +95,68 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
-def _result(claim: Claim) -> Result:
-    return status_of(claim, _state["fences"][claim.page], _state["results"])
+def claim_result(page: Page, claim_id: str) -> ClaimResult:
+    """The claim's result from the latest run of its page, or 'not run' when its code changed since."""
+    recorded: PageResult | None = _state["results"].get(page.rel)
+    found = recorded.claims.get(claim_id) if recorded else None
+    if found is not None and found.claim_hash == page.claim_hash(claim_id):
+        return found
+    message = "no run since this claim or its code last changed" if found else "no run yet"
+    return ClaimResult(claim_id, "not run", page.rel, "", "", message=message)
 
 
-def describe(result: Result) -> str:
-    """One line of what a run measured: devices, and how many starts or seeds it covered."""
+def describe(page: Page, result: ClaimResult) -> str:
+    """One line of what a run established: devices (with provenance), and how many starts or seeds."""
     parts = []
     if result.devices is not None:
-        parts.append("ran on " + ", ".join(result.devices))
-        if "cuda" not in result.devices:
-            parts.append("cuda: skipped, no GPU in this run")
+        recorded: PageResult = _state["results"][page.rel]
+        parts.append(devices.describe(result, recorded.environment, recorded.when, _state["cuda"]))
     parts += [f"{value:,} {key}" for key, value in sorted(result.measures.items())]
     return " · ".join(parts)
 
 
-def render_claim(claim: Claim, result: Result) -> str:
+def render_claim(page: Page, claim: Claim, result: ClaimResult, statement: str) -> str:
+    """The claim as the reader sees it: status, id, what the run measured, and the statement (values filled)."""
     status = result.status
-    meta = describe(result) if status == "verified" else result.message
+    meta = describe(page, result) if status == "verified" else result.message.splitlines()[0] if result.message else ""
     slug = status.replace(" ", "-")
     return (
         f'<div class="claim claim--{slug}" id="claim-{claim.claim_id}" markdown="1">\n'
         f'<p class="claim__head"><span class="claim__status">{ICONS[status]} {status}</span> '
         f'<a class="claim__id" href="#claim-{claim.claim_id}">claim: {claim.claim_id}</a>'
         f"{f' <span class=claim__meta>{html.escape(meta)}</span>' if meta else ''}</p>\n\n"
-        f"{claim.text}\n\n</div>\n"
+        f"{statement}\n\n</div>\n"
     )
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    """Replace each claim admonition with the claim and its latest status; fill the claims table."""
+    """Claims with their latest status, placeholders with the values the run computed, the claims table."""
     path = Path(page.file.abs_src_path).resolve()
+    if path not in _state["pages"]:
+        return markdown  # a notebook: mkdocs-jupyter renders it
+    source = _state["pages"][path]
+    values = results.page_values(source, _state["results"].get(source.rel))
+    markdown = glue.fill(markdown, values, missing="(not computed)")
     lines = markdown.splitlines()
-    try:
-        located = page_claims(path, markdown)
-    except PageError as exc:
-        raise _fail(exc) from None
-    for claim in reversed(located):
+    for claim in sorted(source.claims.values(), key=lambda c: c.line, reverse=True):
         end = claim.line
         while end < len(lines) and (not lines[end].strip() or lines[end].startswith("    ")):
             end += 1
-        lines[claim.line - 1 : end] = render_claim(claim, _result(_state["claims"][claim.claim_id])).splitlines() + [""]
-    markdown = terms.link_terms("\n".join(lines) + "\n", path, _state["terms"]) + download_note(path)
+        statement = "\n".join(line[4:] for line in lines[claim.line : end]).strip()
+        rendered = render_claim(source, claim, claim_result(source, claim.claim_id), statement)
+        lines[claim.line - 1 : end] = rendered.splitlines() + [""]
+    markdown = "\n".join(lines) + "\n"
+    markdown = terms.link_terms(markdown, source.path, _state["terms"]) + download_note(source.path)
     if CLAIMS_TABLE in markdown:
         markdown = markdown.replace(CLAIMS_TABLE, claims_table(page))
     if GLOSSARY_INDEX in markdown:
-        markdown = markdown.replace(GLOSSARY_INDEX, terms.index(_state["terms"], path))
+        markdown = markdown.replace(GLOSSARY_INDEX, terms.index(_state["terms"], source.path))
     return markdown
 
 
 def download_note(page: Path) -> str:
     """A link to the page's whole snippet file, runnable as a script (it also draws the figures)."""
-    script = figures.SNIPPETS / f"{page.stem.replace('-', '_')}.py"
+    script = snippet_of(page)
     if not script.is_file():
         return ""
     return (
@@ -140,23 +169,24 @@ def download_note(page: Path) -> str:
 
 def claims_table(page) -> str:
     """Every claim on the site with its status and a link to it; plus how many blocks ran."""
-    claims: dict[str, Claim] = _state["claims"]
-    results = {cid: _result(claim) for cid, claim in claims.items()}
-    counts = {s: sum(r.status == s for r in results.values()) for s in ICONS}
-    blocks: list[Fence] = [f for fs in _state["fences"].values() for f in fs]
-    opted = [f for f in blocks if f.opted_out]
     here = Path(page.file.abs_src_path).parent
     rows = ["| Status | Claim | Page | Measured |", "|---|---|---|---|"]
-    for cid, claim in sorted(claims.items(), key=lambda item: (rel(item[1].page), item[1].line)):
-        result = results[cid]
-        link = Path(claim.page).relative_to(here).as_posix()
-        title = link.removesuffix(".md").replace("-", " ")
-        measured = describe(result) if result.status == "verified" else result.message
-        rows.append(
-            f"| {ICONS[result.status]} {result.status} | [`{cid}`]({link}#claim-{cid}) | {title} | {measured} |"
-        )
+    counts = dict.fromkeys(ICONS, 0)
+    blocks: list[Fence] = [f for p in _state["pages"].values() for f in p.fences]
+    for source in _state["pages"].values():
+        for cid, claim in source.claims.items():
+            result = claim_result(source, cid)
+            counts[result.status] += 1
+            link = Path(claim.page).relative_to(here).as_posix()
+            title = link.removesuffix(".md").replace("-", " ")
+            measured = describe(source, result) if result.status == "verified" else result.message.splitlines()[0]
+            rows.append(
+                f"| {ICONS[result.status]} {result.status} | [`{cid}`]({link}#claim-{cid}) | {title} "
+                f"| {html.escape(measured).replace('|', '&#124;')} |"
+            )
+    opted = [f for f in blocks if f.opted_out]
     summary = (
-        f"**{len(claims)} claims**: {counts['verified']} verified, {counts['failing']} failing, "
+        f"**{sum(counts.values())} claims**: {counts['verified']} verified, {counts['failing']} failing, "
         f"{counts['not run']} not run. **{len(blocks)} Python blocks** on the site: "
         f"{len(blocks) - len(opted)} executed by the tests, {len(opted)} opted out"
     )
@@ -167,7 +197,7 @@ def claims_table(page) -> str:
 def on_page_content(content: str, page, config, files) -> str:
     """Check the page shows exactly the Python blocks the tests ran, and mark opted-out ones."""
     path = Path(page.file.abs_src_path).resolve()
-    fences = _state["fences"].get(path, [])
+    fences = _state["pages"][path].fences if path in _state["pages"] else []
     shown = PYTHON_BLOCK.findall(content)
     if len(shown) != len(fences):
         raise PluginError(

@@ -1,52 +1,58 @@
-"""Helpers for tests/: run one section of a snippet file and use what it defines."""
+"""Helpers for tests/: use a page's helper functions, and break a claim on purpose.
+
+``run_section`` gives a test the functions a snippet section defines, without running the section's
+own computations and claim asserts again: those run once, in the page's run, and fail there with
+one message. ``break_claim`` runs a claim's block with an edit through the real runner and checks
+the claim fails, naming the page, the claim and the code line.
+"""
 
 from __future__ import annotations
 
+import ast
 import dataclasses
-import tempfile
 from pathlib import Path
 
-from pipeline import claims
-from pipeline.fences import ROOT, Fence, python_fences, read_section, rel
-from pipeline.pytest_plugin import BlockFailed, continued_blocks, execute, run_block, sandbox
+from pipeline import results
+from pipeline.fences import read_section, rel
+from pipeline.pages import Page
+
+_DEFINITIONS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
 
 
 def run_section(snippet: str, section: str) -> dict:
-    """Execute ``snippets/<snippet>.py:<section>`` as a page block would; return its namespace.
-
-    The code runs under the snippet's own file name and line numbers, so coverage and
-    tracebacks point at the snippet.
-    """
+    """The imports, functions and classes of ``snippets/<snippet>.py:<section>``, under the snippet's own
+    file name and line numbers (tracebacks and coverage point at the snippet)."""
     target = f"snippets/{snippet}.py:{section}"
     code, origin, line = read_section(target, where=f"run_section({target!r})")
-    fence = Fence(ROOT / "tests", 0, "python", frozenset(), {}, code, origin, line)
+    tree = ast.parse("\n" * (line - 1) + code, str(origin))
+    tree.body = [node for node in tree.body if isinstance(node, _DEFINITIONS)]
     namespace: dict = {"__name__": f"section_{section}"}
-    with sandbox():
-        execute(fence, namespace)
+    exec(compile(tree, str(origin), "exec"), namespace)
     return namespace
 
 
-def break_claim(page: Path, claim_id: str, old: str, new: str) -> str:
-    """Run the block bound to `claim_id` with `old` replaced by `new`: it must fail, naming the page,
-    the claim and the snippet line. Returns the failure message.
+def break_claim(page_path: Path, claim_id: str, old: str, new: str, in_page: bool = False) -> str:
+    """Run the block bound to `claim_id` with `old` replaced by `new` in its code (or, with `in_page`, in
+    the page's Markdown): the claim must fail, and the message name the page, the claim and the code line.
 
-    The broken run's claim results go to a scratch folder, so the site's results are untouched.
+    Only that block and the blocks it continues run; nothing is recorded.
     """
-    fences = python_fences(page)
-    fence = next(f for f in fences if any(m.claim_id == claim_id for m in f.claims))
-    broken = dataclasses.replace(fence, code=fence.code.replace(old, new))
-    assert broken.code != fence.code, f"the edit for claim {claim_id} no longer matches {rel(fence.origin)}"
-    saved = claims.RESULTS
-    with tempfile.TemporaryDirectory() as scratch:
-        claims.RESULTS = Path(scratch)
-        try:
-            run_block(broken, {}, continued_blocks(fence, fences))
-        except BlockFailed as failure:
-            message = str(failure)
-        else:
-            raise AssertionError(f"claim {claim_id} still passes after replacing {old!r} with {new!r}")
-        finally:
-            claims.RESULTS = saved
-    for expected in (f"{rel(page)}:", f"claim '{claim_id}'", f"{rel(fence.origin)}:"):
+    page = Page.load(page_path)
+    if in_page:
+        broken_text = page.text.replace(old, new)
+        assert broken_text != page.text, f"the edit for claim {claim_id} no longer matches {page.rel}"
+        page = Page.load(page_path, broken_text)
+    fence = page.fence_of(claim_id)
+    assert fence is not None, f"claim {claim_id} is bound to no block of {page.rel}"
+    chain = page.chain(fence)
+    if not in_page:
+        broken = dataclasses.replace(fence, code=fence.code.replace(old, new))
+        assert broken.code != fence.code, f"the edit for claim {claim_id} no longer matches {rel(fence.origin)}"
+        chain = [*chain[:-1], broken]
+    outcome = results.run(page, chain)
+    claim = outcome.claims[claim_id]
+    assert claim.status == "failing", f"claim {claim_id} still passes after replacing {old!r} with {new!r}"
+    message = outcome.failures.get(str(fence.line), "")
+    for expected in (f"{page.rel}:", f"claim '{claim_id}'", f"{rel(fence.origin)}:"):
         assert expected in message, f"the failure of claim {claim_id} does not name {expected!r}:\n{message}"
     return message

@@ -18,10 +18,12 @@ for x, c in zip(critical, curvature, strict=True):
     kind = "minimum" if c > 0 else "maximum"
     print(f"x = {x:+.4f}   f(x) = {f(x):+.4f}   f''(x) = {c:+.3f}   {kind}")
 
+roots = np.roots([4.0, 0.0, -6.0, 1.0])
 x_global, x_max, x_local = critical
 # claim: two-minima
+assert np.abs(roots.imag).max() == 0  # three real critical points, none hidden by .real
 assert curvature[0] > 0 and curvature[2] > 0 and curvature[1] < 0
-assert f(x_global) < f(x_local)
+assert x_global < x_max < x_local and f(x_global) < f(x_local)
 # --8<-- [end:minima]
 
 # --8<-- [start:gd]
@@ -41,14 +43,18 @@ def gradient_descent(x0, lr, steps):
     return x
 
 
-x = gradient_descent(x0=2.0, lr=0.01, steps=500)
+x0, lr, steps = 2.0, 0.01, 500
+x = gradient_descent(x0, lr, steps)
+x_local = np.sort(np.roots([4.0, 0.0, -6.0, 1.0]).real)[-1]  # the right-hand critical point
 f_x, f_global = x**4 - 3 * x**2 + x, -3.5139
+gap = f_x - f_global
 print(f"gradient descent stops at x = {x:.4f}, f(x) = {f_x:.4f}")
 
 # claim: gd-stuck
+assert abs(x - x_local) < 1e-8
 assert abs(grad(x)) < 1e-8  # first-order condition: f'(x) = 0
 assert 12 * x**2 - 6 > 0  # second-order condition: f''(x) > 0
-assert f_x > f_global + 2  # ...and it is not the global minimum
+assert gap > 2  # ...and it is not the global minimum
 # --8<-- [end:gd]
 
 # --8<-- [start:momentum]
@@ -69,11 +75,13 @@ def momentum_descent(x0, lr, beta, steps):
     return x
 
 
-x = momentum_descent(x0=np.float64(2.0), lr=0.01, beta=0.9, steps=500)
+x0, lr, beta, steps = np.float64(2.0), 0.01, 0.9, 500
+x = momentum_descent(x0, lr, beta, steps)
+x_global = np.sort(np.roots([4.0, 0.0, -6.0, 1.0]).real)[0]  # the left-hand critical point
 print(f"momentum stops at x = {x:.4f}, f(x) = {x**4 - 3 * x**2 + x:.4f}")
 
 # claim: momentum-escapes
-assert abs(x - (-1.3008)) < 1e-3  # the global minimizer
+assert abs(x - x_global) < 1e-6  # the global minimizer
 assert abs(grad(x)) < 1e-6
 # --8<-- [end:momentum]
 
@@ -95,16 +103,20 @@ def momentum_descent(x0, lr, beta, steps):
     return x
 
 
-starts = np.linspace(-2.5, 2.5, 1001)  # an even grid: no lucky seed
-gd = momentum_descent(starts, lr=0.01, beta=0.0, steps=2000)
-mom = momentum_descent(starts, lr=0.01, beta=0.9, steps=2000)
-gd_global, mom_global = gd < 0, mom < 0  # the global minimum is the one left of the barrier at 0.17
-print(f"reach the global minimum: gradient descent {gd_global.mean():.1%}, momentum {mom_global.mean():.1%}")
+low, high, n_starts = -2.5, 2.5, 1001
+lr, beta, steps, margin = 0.01, 0.9, 2000, 0.05
+starts = np.linspace(low, high, n_starts)  # an even grid: no lucky seed
+gd = momentum_descent(starts, lr=lr, beta=0.0, steps=steps)
+mom = momentum_descent(starts, lr=lr, beta=beta, steps=steps)
+x_global, _, x_local = np.sort(np.roots([4.0, 0.0, -6.0, 1.0]).real)
+gd_global, mom_global = np.abs(gd - x_global) < 1e-6, np.abs(mom - x_global) < 1e-6
+gd_rate, mom_rate = gd_global.mean(), mom_global.mean()
+print(f"reach the global minimum: gradient descent {gd_rate:.1%}, momentum {mom_rate:.1%}")
 
 # claim: momentum-rate [starts=starts.size]
-assert mom_global.mean() > gd_global.mean() + 0.05
+assert mom_rate > gd_rate + margin
 
-harmed = starts[gd_global & ~mom_global]  # momentum overshoots out of the global basin
+harmed = starts[gd_global & (np.abs(mom - x_local) < 1e-6)]  # momentum overshoots into the local minimum
 print(f"momentum loses the global minimum from {harmed.size} starts, x0 in [{harmed.min()}, {harmed.max()}]")
 # claim: momentum-harms [starts=starts.size]
 assert harmed.size > 0 and harmed.max() < -2
@@ -139,15 +151,16 @@ def torch_momentum_path(x0, lr, beta, steps, device):
     return np.array(path)
 
 
+x0, lr, beta, steps, tolerance = 2.0, 0.01, 0.9, 300, 1e-10
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-reference = numpy_momentum_path(2.0, lr=0.01, beta=0.9, steps=300)
+reference = numpy_momentum_path(x0, lr, beta, steps)
 for device in devices:
-    path = torch_momentum_path(2.0, lr=0.01, beta=0.9, steps=300, device=device)
+    path = torch_momentum_path(x0, lr, beta, steps, device=device)
     gap = np.abs(path - reference).max()
     if device == "cpu":  # the same check runs on every device; the page shows the CPU's numbers
-        print(f"cpu: largest gap over {len(path) - 1} steps = {gap:.1e}, final x = {path[-1]:.4f}")
+        print(f"{device}: largest gap over {len(path) - 1} steps = {gap:.1e}, final x = {path[-1]:.4f}")
     # claim: torch-matches-numpy [devices=devices steps=len(path)-1]
-    assert gap < 1e-10
+    assert len(path) == steps + 1 and gap < tolerance
 # --8<-- [end:torch]
 
 # --8<-- [start:adam]
@@ -165,17 +178,18 @@ def final_points(optimizer_class, starts, steps=500, **settings):
     return x.detach()
 
 
-starts = torch.linspace(-2.5, 2.5, 1001, dtype=torch.float64)
-adam = final_points(torch.optim.Adam, starts, lr=0.05)
-gd = final_points(torch.optim.SGD, starts, lr=0.01)
-from_two = adam[torch.argmin((starts - 2).abs())].item()
+n_starts, adam_lr, gd_lr, x0, within = 1001, 0.05, 0.01, 2.0, 0.01
+starts = torch.linspace(-2.5, 2.5, n_starts, dtype=torch.float64)
+adam = final_points(torch.optim.Adam, starts, lr=adam_lr)
+gd = final_points(torch.optim.SGD, starts, lr=gd_lr)
+from_x0 = adam[torch.argmin((starts - x0).abs())].item()
 adam_rate, gd_rate = (adam < 0).double().mean().item(), (gd < 0).double().mean().item()
 print(f"reach the global minimum: Adam {adam_rate:.1%}, gradient descent {gd_rate:.1%}")
-print(f"Adam from x0 = 2 ends at x = {from_two:.3f}")
+print(f"Adam from x0 = {x0:g} ends at x = {from_x0:.3f}")
 
 # claim: adam-no-escape [starts=len(starts)]
-assert adam_rate <= gd_rate + 0.01
-assert abs(from_two - 1.1309) < 0.05  # from x0 = 2: the local minimum
+assert adam_rate <= gd_rate + within
+assert abs(from_x0 - 1.1309) < 0.05  # from x0 = 2: the local minimum
 # --8<-- [end:adam]
 
 # --8<-- [start:figure]
@@ -197,16 +211,23 @@ def f(x):
     return x**4 - 3 * x**2 + x
 
 
+x0, lr, beta, steps = 2.0, 0.01, 0.9, 120
+x_global, _, x_local = np.sort(np.roots([4.0, 0.0, -6.0, 1.0]).real)
 grid = np.linspace(-2.2, 2.2, 400)
 fig, ax = plt.subplots(figsize=(7, 3.6))
 ax.plot(grid, f(grid), color="0.4", lw=1.5, label="f(x) = x⁴ − 3x² + x")
-for beta, color, name in [(0.0, "C0", "gradient descent"), (0.9, "C3", "momentum β = 0.9")]:
-    path = heavy_ball_path(2.0, lr=0.01, beta=beta, steps=120)
+ends = {}
+for b, color, name in [(0.0, "C0", "gradient descent"), (beta, "C3", f"momentum β = {beta}")]:
+    path = heavy_ball_path(x0, lr, b, steps)
+    ends[b] = path[-1]
     ax.plot(path, f(path), "o-", ms=3, lw=0.8, color=color, label=name, alpha=0.8)
-ax.annotate("local minimum", (1.131, f(1.131)), (0.9, 2.5), arrowprops={"arrowstyle": "->"})
-ax.annotate("global minimum", (-1.301, f(-1.301)), (-1.9, 1.0), arrowprops={"arrowstyle": "->"})
-ax.set(xlabel="x", ylabel="f(x)", ylim=(-4.5, 6), title="Both start at x₀ = 2 with step 0.01")
+ax.annotate("local minimum", (x_local, f(x_local)), (0.9, 2.5), arrowprops={"arrowstyle": "->"})
+ax.annotate("global minimum", (x_global, f(x_global)), (-1.9, 1.0), arrowprops={"arrowstyle": "->"})
+ax.set(xlabel="x", ylabel="f(x)", ylim=(-4.5, 6), title=f"Both start at x₀ = {x0:g} with step {lr}")
 ax.legend(loc="upper center")
 fig.tight_layout()
 fig.savefig("local-minimum-trajectories.svg")
+
+# What the figure's description says: gradient descent settles right, momentum crosses to the left.
+assert abs(ends[0.0] - x_local) < 0.01 and abs(ends[beta] - x_global) < 0.05
 # --8<-- [end:figure]
