@@ -46,9 +46,15 @@ test-blocks: setup
 test-site: setup chromium
 	$(BIN)/python -m pytest -n 2 -m site
 
-## One page's blocks and tests, e.g. `make page PAGE=local-minimum`
+## The whole loop for one page, e.g. `make page PAGE=local-minimum` (UPDATE=1 rewrites its output fences):
+## its blocks, claims and lint, its tests, its snippet run as a script, ruff on its files
 page: setup
-	$(BIN)/python -m pytest docs/$(PAGE).md $(wildcard tests/test_$(subst -,_,$(PAGE)).py)
+	@[[ "$$PAGE" =~ ^[a-z0-9][a-z0-9-]*$$ && -f "docs/$$PAGE.md" ]] || { echo "PAGE must name a page in docs/, e.g. PAGE=local-minimum"; exit 2; }
+	$(BIN)/python -m pytest -p no:randomly docs/$$PAGE.md $$(ls tests/test_$${PAGE//-/_}.py 2>/dev/null) $${UPDATE:+--update-outputs}
+	@script=snippets/$${PAGE//-/_}.py; if [ -f $$script ]; then echo "== python $$script"; \
+	  dir=$$(mktemp -d) && (cd $$dir && MPLBACKEND=Agg $(CURDIR)/$(BIN)/python $(CURDIR)/$$script) && rm -rf $$dir; fi
+	$(BIN)/ruff check $$(ls snippets/$${PAGE//-/_}.py tests/test_$${PAGE//-/_}.py 2>/dev/null)
+	$(BIN)/ruff format --check $$(ls snippets/$${PAGE//-/_}.py tests/test_$${PAGE//-/_}.py 2>/dev/null)
 
 ## Benchmarks (reported on the pages; not part of the tests)
 bench: setup

@@ -162,6 +162,24 @@ class Page:
             if not f.opted_out
         ]
 
+    def with_outputs(self, printed: dict[str, str]) -> str:
+        """The page's text with each block's ``output`` fence holding what the block printed (the
+        ``--update-outputs`` flag): a fence is added under a block that prints and has none."""
+        lines = list(self.lines)
+        for fence in reversed(self.fences):
+            text = printed.get(str(fence.line))
+            if text is None:
+                continue
+            start, end = _output_fence_span(lines, fence)
+            indent = lines[fence.line - 1][: len(lines[fence.line - 1]) - len(lines[fence.line - 1].lstrip())]
+            body = [f"{indent}```output", *(indent + line if line else "" for line in text.rstrip().splitlines())]
+            new = [*body, f"{indent}```"] if text.strip() else []
+            if start is None:
+                lines[end:end] = ["", *new] if new else []
+            else:
+                lines[start:end] = new
+        return "\n".join(lines) + "\n"
+
     def claim_hash(self, claim_id: str) -> str:
         """What a claim's result was measured with: its statement, its code and the code it continues."""
         fence = self.fence_of(claim_id)
@@ -175,6 +193,25 @@ class Page:
         """What a run of the page depends on: its text, its code, and the runner's own code."""
         runner = [(ROOT / "pipeline" / name).read_text() for name in _RUNNER_SOURCES]
         return _digest([self.text, *(f.code for f in self.fences), *runner])
+
+
+def _output_fence_span(lines: list[str], fence: Fence) -> tuple[int | None, int]:
+    """(first, end) line indexes of the output fence under `fence`; (None, after its closing line) if none."""
+    opening = lines[fence.line - 1]
+    ticks = opening.lstrip()[: len(opening.lstrip()) - len(opening.lstrip().lstrip("`~"))]
+    j = fence.line
+    while lines[j].strip() != ticks:
+        j += 1
+    after = j + 1
+    k = after
+    while k < len(lines) and not lines[k].strip():
+        k += 1
+    if fence.output is None or k >= len(lines) or lines[k].strip() != "```output":
+        return None, after
+    m = k + 1
+    while lines[m].strip() != "```":
+        m += 1
+    return k, m + 1
 
 
 def _digest(parts: list[str]) -> str:

@@ -41,9 +41,18 @@ class BlockFailed(AssertionError):
     """A page's block failed; the message names the page, the claim and the code line."""
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-outputs",
+        action="store_true",
+        default=False,
+        help="write what each page block prints into its ```output fence (review the diff before committing)",
+    )
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
     path = Path(file_path).resolve()
-    if path.suffix == ".md" and DOCS in path.parents:
+    if path.suffix == ".md" and (DOCS in path.parents or path.parent.name == "docs"):
         return PageFile.from_parent(parent, path=path)
     return None
 
@@ -77,7 +86,17 @@ class PageFile(pytest.File):
     def run_once(self) -> PageResult:
         if self.result is None:
             self.result = _run_with_coverage(self.page, self.config)
+            if self.config.getoption("update_outputs") and self.result.printed:
+                self._update_outputs()
         return self.result
+
+    def _update_outputs(self) -> None:
+        """Write what each block printed into the page's output fences, then run the page again."""
+        text = self.page.with_outputs(self.result.printed)
+        if text != self.page.text:
+            self.path.write_text(text, encoding="utf-8")
+            self.page = Page.load(self.path)
+            self.result = _run_with_coverage(self.page, self.config)
 
 
 def _run_with_coverage(page: Page, config: pytest.Config) -> PageResult:

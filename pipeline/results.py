@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import datetime
 import json
+import os
 import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from pipeline.fences import ROOT, Fence, rel
 from pipeline.pages import Page, all_pages
 from pipeline.runner import Outcome, PageRun, run_page
 
-CACHE = ROOT / ".cache"
+CACHE = Path(os.environ.get("PIPELINE_CACHE", ROOT / ".cache"))  # tests of the pipeline point it elsewhere
 RESULTS_FILE = CACHE / "results.json"
 FIGURES = CACHE / "figures"
 STATUSES = ("verified", "failing", "not run")
@@ -58,6 +59,8 @@ class PageResult:
     environment: dict[str, object]
     figures: dict[str, str] = field(default_factory=dict)  # name -> base64; written to FIGURES, not the file
     when: str = ""
+    printed: dict[str, str] = field(default_factory=dict)  # block key -> what it printed
+    seconds: dict[str, float] = field(default_factory=dict)  # block key -> wall-clock time of its run
 
 
 # --- judging ----------------------------------------------------------------------------------------------
@@ -126,7 +129,11 @@ def judge(page: Page, run: PageRun) -> PageResult:
     values = {key: o.values for key, o in outcomes.items() if o.values}
     figures = {name: data for o in outcomes.values() for name, data in o.figures.items()}
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
-    return PageResult(page.rel, page.run_hash, claims, failures, values, run.environment, figures, when)
+    printed = {key: o.printed for key, o in outcomes.items() if o.status == "passed"}
+    seconds = {key: round(o.seconds, 3) for key, o in outcomes.items()}
+    return PageResult(
+        page.rel, page.run_hash, claims, failures, values, run.environment, figures, when, printed, seconds
+    )
 
 
 def _claim_line(page: Page, result: ClaimResult) -> str:

@@ -19,4 +19,4 @@ def test_torch_follows_numpy_on_device(device: str) -> None:
 
 def test_flagship_claim_fails_when_momentum_is_removed() -> None:
     """Setting momentum to 0 breaks claim momentum-escapes; the failure names page, claim and line."""
-    break_claim(PAGE, "momentum-escapes", "beta=0.9", "beta=0.0")
+    break_claim(PAGE, "momentum-escapes", ", 0.9, 500", ", 0.0, 500")
