@@ -57,7 +57,7 @@ def on_pre_build(config) -> None:
     stale = [p for p in pages.values() if p.fences and not results.is_current(p, recorded.get(p.rel))]
     fresh = [results.run(page) for page in stale]
     if fresh:
-        results.write(fresh)
+        results.write(fresh, site=list(pages))
         recorded = results.read()
     for result in fresh:
         for message in result.failures.values():

@@ -202,10 +202,10 @@ def read(path: Path = RESULTS_FILE) -> dict[str, PageResult]:
     return found
 
 
-def write(new: list[PageResult], path: Path = RESULTS_FILE) -> None:
+def write(new: list[PageResult], site: list[Path] | None = None, path: Path = RESULTS_FILE) -> None:
     """Merge new page results into the file, dropping pages and claims no longer on the site."""
     known = read(path)
-    on_site = {rel(p): p for p in all_pages()}
+    on_site = {rel(p): p for p in (all_pages() if site is None else site)}
     for result in new:
         known[result.page] = result
         folder = FIGURES / Path(result.page).stem

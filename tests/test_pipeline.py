@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from pipeline import claims, pytest_plugin
 from pipeline.claims import check_bindings, page_claims, site_claims
 from pipeline.errors import PageError
-from pipeline.fences import Fence, python_fences, scan
+from pipeline.fences import python_fences, scan
 from pipeline.mkdocs_hooks import _mark_opted_out
 
 SNIPPET = Path(__file__).resolve().parent.parent / "snippets" / "local_minimum.py"
@@ -21,12 +19,6 @@ def write(folder: Path, name: str, text: str) -> Path:
     page = folder / name
     page.write_text(textwrap.dedent(text).lstrip("\n"))
     return page
-
-
-def inline(folder: Path, code: str) -> Fence:
-    """The one Python block of a page written for the test, ready for the real runner."""
-    (fence,) = python_fences(write(folder, "example.md", f"```python\n{code}```\n"))
-    return fence
 
 
 def test_blocks_in_tabs_and_admonitions_are_found(tmp_path: Path) -> None:
@@ -122,60 +114,21 @@ def test_unbound_claim_and_unknown_binding_are_reported(tmp_path: Path) -> None:
             Stated but never tested.
 
         ```python
+        x = 2
         # claim: elsewhere
-        assert 1 + 1 == 2
+        assert x == 2
         ```
         """,
     )
     errors = [str(e) for e in check_bindings(page)]
     assert any("p.md:1: claim 'stated' has no bound test" in e for e in errors)
-    assert any("p.md:5: code is bound to claim 'elsewhere', which is not written on" in e for e in errors)
-
-
-def test_a_failing_block_marks_only_its_claim_failing(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(claims, "RESULTS", tmp_path / "results")
-    code = (
-        "# claim: first\nassert True\n"
-        "# claim: second\nassert 1 > 2, 'one is not above two'\n"
-        "# claim: third\nassert True\n"
-    )
-    with pytest.raises(pytest_plugin.BlockFailed, match=r"example\.md:1: code block failed") as failure:
-        pytest_plugin.run_block(inline(tmp_path, code), {})
-    assert "example.md:5" in str(failure.value) and "one is not above two" in str(failure.value)
-    status = {p.stem: json.loads(p.read_text())["status"] for p in (tmp_path / "results").glob("*.json")}
-    assert status == {"first": "verified", "second": "failing", "third": "not run"}
-
-
-def test_measures_are_recorded_from_the_block(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(claims, "RESULTS", tmp_path)
-    code = "starts = list(range(7))\ndevices = ['cpu']\n"
-    code += "# claim: counted [starts=len(starts) devices=devices]\nassert starts\n"
-    pytest_plugin.run_block(inline(tmp_path, code), {})
-    result = json.loads((tmp_path / "counted.json").read_text())
-    assert (result["status"], result["measures"], result["devices"]) == ("verified", {"starts": 7}, ["cpu"])
-
-
-def test_printed_output_must_match_the_page(tmp_path: Path) -> None:
-    fence = inline(tmp_path, "print('hello')\n")
-    with pytest.raises(pytest_plugin.BlockFailed, match="shows no ```output fence"):
-        pytest_plugin.check_output(fence, "hello\n")
-    shown = Fence(**{**fence.__dict__, "output": "goodbye\n"})
-    with pytest.raises(pytest_plugin.BlockFailed, match="differs from what the block prints"):
-        pytest_plugin.check_output(shown, "hello\n")
-    pytest_plugin.check_output(Fence(**{**fence.__dict__, "output": "hello\n"}), "hello\n")
+    assert any("p.md:6: code is bound to claim 'elsewhere', which is not written on" in e for e in errors)
 
 
 def test_output_fence_must_sit_under_a_python_block(tmp_path: Path) -> None:
     page = write(tmp_path, "p.md", "Text.\n\n```output\n42\n```\n")
     with pytest.raises(PageError, match=r"p\.md:3: an 'output' fence must come right under a Python fence"):
         scan(page)
-
-
-def test_blocks_may_not_open_network_connections(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(claims, "RESULTS", tmp_path)
-    code = "import socket\nsocket.create_connection(('192.0.2.1', 80), timeout=1)\n"
-    with pytest.raises(pytest_plugin.BlockFailed, match="may not open network connections"):
-        pytest_plugin.run_block(inline(tmp_path, code), {})
 
 
 def test_opted_out_block_is_skipped_and_labelled_on_the_page(tmp_path: Path) -> None:
@@ -186,14 +139,6 @@ def test_opted_out_block_is_skipped_and_labelled_on_the_page(tmp_path: Path) -> 
     assert '<p class="untested">Not run by the tests: needs a cluster</p>' in _mark_opted_out(html, [fence])
 
 
-def test_a_block_past_its_time_limit_fails_naming_the_block(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(claims, "RESULTS", tmp_path)
-    page = write(tmp_path, "slow.md", '# Slow\n\n```{.python timeout="0.2"}\nimport time\ntime.sleep(5)\n```\n')
-    (fence,) = python_fences(page)
-    with pytest.raises(pytest_plugin.BlockFailed, match=r"slow\.md:3: .*longer than its 0\.2 s limit"):
-        pytest_plugin.run_block(fence, {})
-
-
 def test_break_claim_rejects_edits_that_miss_or_break_nothing() -> None:
     """The shared break-a-claim helper fails loudly when an edit matches nothing or leaves the claim true."""
     from pipeline.testing import break_claim
@@ -202,4 +147,4 @@ def test_break_claim_rejects_edits_that_miss_or_break_nothing() -> None:
     with pytest.raises(AssertionError, match="no longer matches"):
         break_claim(page, "momentum-escapes", "beta=0.45", "beta=0.0")
     with pytest.raises(AssertionError, match="still passes"):
-        break_claim(page, "momentum-escapes", "beta=0.9, steps=500", "beta=0.9, steps=501")
+        break_claim(page, "momentum-escapes", "0.9, 500", "0.9, 501")

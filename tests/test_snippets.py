@@ -1,54 +1,54 @@
-"""Each file in snippets/ runs as a script, as a reader would run it, and writes its figures."""
+"""Each file in snippets/ is the page's blocks, in order, so `python snippets/x.py` runs what the page ran.
+
+The page run executes every section as its own block (each self-contained, as a reader copies it);
+a snippet file that holds only those sections therefore runs as a script too, without running the
+page's code a second time in the suite (`make page PAGE=x` runs the script as well).
+"""
 
 from __future__ import annotations
 
-import contextlib
 import re
-import runpy
 from pathlib import Path
 
-import coverage
 import pytest
 
-from pipeline import figures, pytest_plugin
 from pipeline.fences import rel
+from pipeline.pages import SNIPPETS, all_pages
+
+_MARK = re.compile(r"^# --8<-- \[(start|end):([\w-]+)\]$")
 
 
-@contextlib.contextmanager
-def coverage_paused():
-    """Lines a script run executes do not count: the 100% gate means every line runs in a page block."""
-    cov = coverage.Coverage.current()
-    if cov is not None:
-        cov.stop()
-    try:
-        yield
-    finally:
-        if cov is not None:
-            cov.start()
+def snippet_files() -> list[Path]:
+    return sorted(p for p in SNIPPETS.glob("*.py") if not p.name.startswith("_"))
 
 
-@pytest.mark.parametrize("script", figures.snippet_files(), ids=lambda p: p.name)
-def test_snippet_runs_as_a_script(script: Path) -> None:
-    """`python snippets/x.py` from an empty folder, as a reader runs it: here as __main__ in the worker,
-    which has torch and matplotlib imported already (the build runs it in a fresh interpreter)."""
-    folder = figures.fresh_folder(script)
-    with coverage_paused(), pytest_plugin.sandbox(), contextlib.chdir(folder):
-        runpy.run_path(str(script), run_name="__main__")
-    figures.mark_current(script)
-    written = [p.name for p in folder.iterdir() if p.suffix in figures.FIGURE_SUFFIXES]
-    if "savefig(" in script.read_text():
-        assert written, f"{rel(script)} calls savefig but wrote no figure"
+def loose_lines(script: Path) -> list[int]:
+    """Lines of code outside every section: code a reader's script would run that no page block ran."""
+    inside, loose = False, []
+    for number, line in enumerate(script.read_text().splitlines(), 1):
+        mark = _MARK.match(line.strip())
+        if mark:
+            inside = mark[1] == "start"
+        elif not inside and line.strip() and not line.lstrip().startswith("#"):
+            loose.append(number)
+    return loose
 
 
-def test_every_snippet_file_is_shown_on_some_page() -> None:
-    shown = " ".join(p.read_text() for p in Path(figures.ROOT, "docs").rglob("*.md"))
-    for script in figures.snippet_files():
-        assert f"snippets/{script.name}:" in shown, f"{rel(script)} is included by no page under docs/"
+@pytest.mark.parametrize("script", snippet_files(), ids=lambda p: p.name)
+def test_snippet_file_is_only_its_sections(script: Path) -> None:
+    assert loose_lines(script) == [], f"{rel(script)}: code outside any section runs in no page block"
 
 
 def test_every_snippet_section_is_shown_on_some_page() -> None:
     """Coverage counts lines run by page blocks; a section no page includes must not exist."""
-    shown = " ".join(p.read_text() for p in Path(figures.ROOT, "docs").rglob("*.md"))
-    for script in figures.snippet_files():
+    shown = " ".join(p.read_text() for p in all_pages())
+    for script in snippet_files():
+        assert f"snippets/{script.name}:" in shown, f"{rel(script)} is included by no page under docs/"
         for section in re.findall(r"# --8<-- \[start:([\w-]+)\]", script.read_text()):
             assert f"snippets/{script.name}:{section}" in shown, f"{rel(script)}: section '{section}' is on no page"
+
+
+def test_a_loose_line_is_found(tmp_path: Path) -> None:
+    script = tmp_path / "x.py"
+    script.write_text("# header\n# --8<-- [start:a]\nx = 1\n# --8<-- [end:a]\nprint(x)\n")
+    assert loose_lines(script) == [5]
