@@ -116,7 +116,8 @@ def evaluate(placeholder: Placeholder, namespace: dict) -> tuple[str | None, str
     except (TypeError, ValueError):
         equal = False
     if not equal:
-        return None, f"the page states {placeholder.expr} = {placeholder.literal}, but the code has {value!r}"
+        plain = value.item() if hasattr(value, "item") and getattr(value, "ndim", 1) == 0 else value
+        return None, f"the page states {placeholder.expr} = {placeholder.literal}, but the code has {plain!r}"
     return (shown if placeholder.fmt else placeholder.literal), None
 
 

@@ -101,7 +101,8 @@ def _block_problem(page: Page, fence: Fence, outcome: Outcome) -> str:
         trace = f"\n  traceback:\n{_indent(outcome.traceback)}" if outcome.traceback.strip() else ""
         return f"{outcome.error}{at}{printed}{trace}"
     problems = [output_difference(fence, outcome.printed)]
-    problems += [f"{text}: {error}" for text, error in outcome.value_errors.items()]
+    block_at = f"{rel(Path(fence.origin))}:{fence.origin_line}"
+    problems += [f"{text}: {error} (block code at {block_at})" for text, error in outcome.value_errors.items()]
     return "\n".join(p for p in problems if p)
 
 

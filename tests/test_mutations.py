@@ -1,0 +1,117 @@
+"""The page can't be made to say something false unnoticed: for every glossary page, change a number in
+a claim statement, a number in running text, a claim's parameter in the code, and re-paste the output;
+each is caught (by the linter, or by the claim failing with page and claim named).
+
+For the edits that need a run, the claim whose block ran fastest in the last recorded run is used
+(any claim would do; this keeps the suite fast). Only that block and the blocks it continues run.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from pipeline import glue, results
+from pipeline.fences import Fence
+from pipeline.lint import glossary_pages
+from pipeline.pages import Page
+from pipeline.testing import break_claim
+
+PAGES = [p.resolve() for p in glossary_pages()]
+IDS = [p.stem for p in PAGES]
+
+
+def definitions(page: Page) -> list[glue.Placeholder]:
+    """Definitions (``{{ name = value }}``) in claim statements whose name is a plain variable."""
+    return [p for p in page.placeholders if p.claim_id and p.literal is not None and p.expr.isidentifier()]
+
+
+def cheapest(page: Page, holders: list[glue.Placeholder]) -> glue.Placeholder:
+    """The placeholder whose claim's block ran fastest last time (the first one if nothing is recorded)."""
+    recorded = results.read().get(page.rel)
+    seconds = recorded.seconds if recorded else {}
+
+    def cost(holder: glue.Placeholder) -> float:
+        return sum(seconds.get(str(f.line), 0.0) for f in page.chain(page.fence_of(holder.claim_id)))
+
+    return min(holders, key=cost)
+
+
+def other_number(literal: str) -> str:
+    value = float(literal.replace(",", ""))
+    return repr(value * 2 + 1) if value else "1.5"
+
+
+def set_in_code(code: str, name: str, new: str) -> str:
+    """The code with the number assigned to `name` (alone or in a tuple assignment) replaced by `new`."""
+    tree = ast.parse(code)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Assign):
+            continue
+        for target in node.targets:
+            pairs = [(target, node.value)]
+            if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple):
+                pairs = list(zip(target.elts, node.value.elts, strict=False))
+            for lhs, rhs in pairs:
+                if isinstance(lhs, ast.Name) and lhs.id == name:
+                    return _replace_segment(code, rhs, new)
+    raise AssertionError(f"no assignment of {name} in the block: a definition's name must be set in its code")
+
+
+def _replace_segment(code: str, node: ast.expr, new: str) -> str:
+    lines = code.splitlines(keepends=True)
+    line = lines[node.lineno - 1]
+    lines[node.lineno - 1] = line[: node.col_offset] + new + line[node.end_col_offset :]
+    return "".join(lines)
+
+
+@pytest.mark.parametrize("path", PAGES, ids=IDS)
+def test_a_number_typed_into_a_claim_statement_is_rejected(path: Path) -> None:
+    page = Page.load(path)
+    claim = next(iter(page.claims.values()))
+    holder = next((p for p in page.placeholders if p.claim_id == claim.claim_id), None)
+    old = holder.text if holder else claim.text.splitlines()[0]
+    new = "4.2" if holder else old + " 4.2"
+    mutated = Page.load(path, page.text.replace(old, new, 1))
+    assert any(f"claim '{claim.claim_id}' types" in p and "4.2" in p for p in mutated.typed_numbers())
+
+
+@pytest.mark.parametrize("path", PAGES, ids=IDS)
+def test_a_number_typed_into_running_text_is_rejected(path: Path) -> None:
+    page = Page.load(path)
+    holder = next((p for p in page.placeholders if p.claim_id is None), None)
+    if holder is not None:
+        mutated = page.text.replace(holder.text, "1.891", 1)
+    else:  # no computed number in the text yet: type one into the first paragraph
+        first = page.lines[2]
+        mutated = page.text.replace(first, first + " The ratio is 1.891.", 1)
+    assert any("running text types 1.891" in p for p in Page.load(path, mutated).typed_numbers())
+
+
+@pytest.mark.parametrize("path", PAGES, ids=IDS)
+def test_changing_a_stated_parameter_fails_its_claim(path: Path) -> None:
+    page = Page.load(path)
+    holders = definitions(page)
+    assert holders, f"{page.rel}: no claim states its parameters as definitions ({{{{ name = value }}}})"
+    holder = cheapest(page, holders)
+    changed = holder.text.replace(f"= {holder.literal}", f"= {other_number(holder.literal)}")
+    message = break_claim(path, holder.claim_id, holder.text, changed, in_page=True)
+    assert f"states {holder.expr} = " in message
+
+
+@pytest.mark.parametrize("path", PAGES, ids=IDS)
+def test_changing_a_parameter_in_the_code_fails_even_with_its_new_output_pasted(path: Path) -> None:
+    page = Page.load(path)
+    holder = cheapest(page, definitions(page))
+    fence = page.fence_of(holder.claim_id)
+    broken: Fence = dataclasses.replace(fence, code=set_in_code(fence.code, holder.expr, other_number(holder.literal)))
+    chain = [*page.chain(fence)[:-1], broken]
+    first = results.run(page, chain)
+    assert first.claims[holder.claim_id].status == "failing"
+    repasted = dataclasses.replace(broken, output=first.printed.get(str(fence.line), fence.output))
+    second = results.run(page, [*chain[:-1], repasted])
+    assert second.claims[holder.claim_id].status == "failing", "re-pasting the output made a false claim pass"
+    assert f"states {holder.expr} = " in second.failures[str(fence.line)]
