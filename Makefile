@@ -2,10 +2,30 @@
 # Both set up everything they need on a fresh machine: a virtualenv with the locked Python
 # packages (torch as the CPU build), KaTeX from npm, and for the tests Debian's Chromium.
 
+# Every recipe line fails on the first failing command, also inside a pipe.
 SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+BENCH_VENV := .venv-bench
+# PyTorch's CPU wheel index: the only source of torch's CPU build (the locks hold its SHA-256).
+# Where it cannot be reached, set-up leaves it out and pip takes torch from this machine's own pip
+# sources (pip.conf's find-links or mirrors), still only a file whose SHA-256 is the locked one.
+# `make lock TORCH_CPU_INDEX=...` resolves from a PEP 503 index holding the same wheels.
+TORCH_CPU_INDEX ?= https://download.pytorch.org/whl/cpu
+# Installs take only the pinned, hashed files of a lock, and only wheels: an sdist build would pull
+# unpinned build dependencies. pip and setuptools themselves are in the lock (dependency group `setup`).
+# --no-deps: the lock is the whole tree (pip's hash mode would refuse `coverage[toml]`, an extra the lock
+# pins by name only); `pip check` then proves every dependency is there at a matching version.
+PIP_INSTALL := install --quiet --disable-pip-version-check --require-hashes --only-binary=:all: --no-deps
+# The locker: uv (pinned in the dev extra), resolving pyproject.toml for CI's Python on Linux x86_64.
+UV_COMPILE := $(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11.7 \
+  --python-platform x86_64-manylinux_2_28 --custom-compile-command "make lock" --group pyproject.toml:setup
+# pip's option for PyTorch's CPU index, or nothing where it does not answer within 10 s.
+TORCH_CPU_SOURCE = $$($(PYTHON) -c 'import sys, urllib.request as u; u.urlopen(u.Request(sys.argv[1], method="HEAD"), timeout=10)' \
+  $(TORCH_CPU_INDEX)/torch/ 2>/dev/null && echo --extra-index-url $(TORCH_CPU_INDEX) \
+  || echo "PyTorch's CPU index is unreachable: torch must come from this machine's pip sources, with the locked hash" >&2)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
@@ -14,9 +34,17 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 setup: $(VENV)/.installed node_modules/.installed
 
-$(VENV)/.installed: requirements.lock pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+# --clear: the virtualenv holds exactly the lock, nothing left from an earlier one.
+$(VENV)/.installed: requirements.lock
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/python -m pip $(PIP_INSTALL) $(TORCH_CPU_SOURCE) -r requirements.lock
+	$(BIN)/python -m pip check --disable-pip-version-check
+	touch $@
+
+$(BENCH_VENV)/.installed: requirements-bench.lock
+	$(PYTHON) -m venv --clear $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip $(PIP_INSTALL) $(TORCH_CPU_SOURCE) -r requirements-bench.lock
+	$(BENCH_VENV)/bin/python -m pip check --disable-pip-version-check
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -56,17 +84,16 @@ page: setup
 	$(BIN)/ruff check $$(ls snippets/$${PAGE//-/_}.py tests/test_$${PAGE//-/_}.py 2>/dev/null)
 	$(BIN)/ruff format --check $$(ls snippets/$${PAGE//-/_}.py tests/test_$${PAGE//-/_}.py 2>/dev/null)
 
-## Benchmarks (reported on the pages; not part of the tests)
-bench: setup
-	$(BIN)/pip install --quiet -r requirements-bench.txt
-	$(BIN)/pip install --quiet --no-deps -r requirements-bench-nodeps.txt
-	@for b in benchmarks/*.py; do echo "== $$b"; OMP_NUM_THREADS=1 MALLOC_MMAP_THRESHOLD_=268435456 MALLOC_TRIM_THRESHOLD_=268435456 $(BIN)/python $$b || exit 1; done
+## Benchmarks (reported on the pages; not part of the tests), in their own virtualenv .venv-bench
+bench: $(BENCH_VENV)/.installed
+	@for b in benchmarks/*.py; do echo "== $$b"; OMP_NUM_THREADS=1 MALLOC_MMAP_THRESHOLD_=268435456 MALLOC_TRIM_THRESHOLD_=268435456 $(BENCH_VENV)/bin/python $$b; done
 
-## Re-pin every package after changing pyproject.toml
-lock: setup
-	$(BIN)/pip freeze --exclude-editable | sed 's/+cpu$$//' > requirements.lock.new
-	{ head -n 2 requirements.lock; cat requirements.lock.new; } > requirements.lock.tmp && mv requirements.lock.tmp requirements.lock
-	rm requirements.lock.new
+## Re-resolve the three hashed locks from pyproject.toml (and requirements-bench.in); unchanged pins stay
+lock: $(VENV)/.installed
+	$(UV_COMPILE) pyproject.toml --extra test --extra dev --index pytorch-cpu=$(TORCH_CPU_INDEX) -o requirements.lock
+	$(UV_COMPILE) pyproject.toml --extra test --no-sources -o requirements-cuda.lock
+	$(UV_COMPILE) pyproject.toml requirements-bench.in --extra test --index pytorch-cpu=$(TORCH_CPU_INDEX) \
+	  -c requirements.lock -o requirements-bench.lock
 
 clean:
 	rm -rf site .cache .coverage
