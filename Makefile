@@ -30,7 +30,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup serve build test test-blocks test-site page bench lock chromium clean term audit
+.PHONY: setup serve build test test-blocks test-site page bench lock chromium clean term audit device-record
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -69,7 +69,7 @@ test: setup chromium test-blocks build test-site
 	@echo "All tests passed."
 
 test-blocks: setup
-	$(BIN)/python -m pytest -n 2 -m "not site" --cov --cov-fail-under=100
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not site" --cov --cov-fail-under=100
 
 test-site: setup chromium
 	$(BIN)/python -m pytest -n 2 -m site
@@ -83,6 +83,10 @@ page: setup
 	  dir=$$(mktemp -d) && (cd $$dir && MPLBACKEND=Agg $(CURDIR)/$(BIN)/python $(CURDIR)/$$script) && rm -rf $$dir; fi
 	$(BIN)/ruff check $$(ls snippets/$${PAGE//-/_}.py tests/test_$${PAGE//-/_}.py 2>/dev/null)
 	$(BIN)/ruff format --check $$(ls snippets/$${PAGE//-/_}.py tests/test_$${PAGE//-/_}.py 2>/dev/null)
+
+## On a machine with an NVIDIA GPU (torch's CUDA build): run every page there and commit records/cuda.json
+device-record: setup
+	$(BIN)/python -m pipeline.devices
 
 ## Benchmarks (reported on the pages; not part of the tests), in their own virtualenv .venv-bench
 bench: $(BENCH_VENV)/.installed

@@ -13,11 +13,12 @@ from pathlib import Path
 import yaml
 
 from pipeline.claims import DOCS, page_claims
-from pipeline.fences import ROOT, prose_lines, rel
+from pipeline.fences import ROOT, prose_lines, python_fences, rel
 
 REQUIRED_SECTIONS = ("Common misconceptions", "Related terms", "References")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_FIGURE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>figures/[^)\s]+)\)")
+_FIGURE = re.compile(r"!\[(?P<alt>(?:\{\{.*?\}\}|[^\]])*)\]\((?P<src>figures/[^)\s]+)\)")
+_META = re.compile(r"\bseed\s+texts?\b|\btooling\s+notes?\b", re.I)
 _LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<target>[^)#\s]+\.md)(?:#[^)]*)?\)")
 
 
@@ -97,6 +98,18 @@ def lint(page: Path, glossary: list[Path]) -> list[str]:
         f"{where}:{i + 1}: unfinished: replace the 'To write' placeholder"
         for i, line in prose
         if "to write" in line.lower()
+    ]
+    problems += [
+        f"{where}:{i + 1}: internal note on a public page ({match.group(0)!r}): readers can't check it; state a "
+        "misconception as a common belief and cite where it is said publicly"
+        for i, line in prose
+        if (match := _META.search(line))
+    ]
+    problems += [
+        f"{rel(f.origin)}:{f.origin_line}: the block drawing a figure (page line {f.line}) asserts nothing: "
+        "assert what the figure's alt text says it shows"
+        for f in python_fences(page)
+        if "savefig(" in f.code and not re.search(r"^\s*assert\b", f.code, re.M)
     ]
     return problems
 

@@ -104,6 +104,8 @@ def _run_with_coverage(page: Page, config: pytest.Config) -> PageResult:
     cov = _current_coverage()
     if cov is None:
         return results.run(page)
+    if hasattr(config, "workerinput"):  # an xdist worker: the controller combines every .coverage.* file
+        return results.run(page, coverage_data=str(Path(cov.config.data_file).resolve()))
     with tempfile.TemporaryDirectory() as folder:
         result = results.run(page, coverage_data=str(Path(folder) / ".coverage"))
         from coverage import CoverageData

@@ -28,7 +28,8 @@ def test_the_rules_fire_on_a_bare_page(tmp_path: Path) -> None:
     page = tmp_path / "bare.md"
     page.write_text(
         "# Bare\n\nShort.\n\n![](figures/x.svg)\n\n## Related terms\n\n- [nowhere](nowhere.md)\n\n"
-        "## References\n\nNone.\n\nTo write: more.\n"
+        "## References\n\nNone.\n\nTo write: more.\n\nOne seed text says so.\n\n"
+        "```python\nimport matplotlib.pyplot as plt\nplt.savefig('x.svg')\n```\n"
     )
     found = "\n".join(lint(page, []))
     for rule in [
@@ -39,5 +40,7 @@ def test_the_rules_fire_on_a_bare_page(tmp_path: Path) -> None:
         "bare.md:9: related term 'nowhere' links to nowhere.md, which does not exist",
         "'References' lists no source",
         "bare.md:15: unfinished",
+        "bare.md:17: internal note on a public page ('seed text')",
+        "the block drawing a figure (page line 19) asserts nothing",
     ]:
         assert rule in found, f"rule {rule!r} did not fire:\n{found}"

@@ -76,7 +76,7 @@ def test_an_assert_that_never_ran_fails_its_claim_naming_the_line(tmp_path: Path
 @pytest.mark.parametrize("test", ["True", "1 < 2", "(x, 'always true')"])
 def test_an_assert_of_constants_cannot_bind_a_claim(tmp_path: Path, test: str) -> None:
     with pytest.raises(PageError, match="tests no value the code computed"):
-        project(tmp_path, one_block('!!! claim "c"\n    S.\n', f"x = 1\n# claim: c\nassert {test}")).fences
+        _ = project(tmp_path, one_block('!!! claim "c"\n    S.\n', f"x = 1\n# claim: c\nassert {test}")).fences
 
 
 def test_a_failure_names_page_claim_line_and_values(tmp_path: Path) -> None:
@@ -121,7 +121,8 @@ def test_values_in_the_text_come_from_the_run(tmp_path: Path) -> None:
 
 
 def test_a_continuation_claim_is_stale_when_the_block_it_continues_changes(tmp_path: Path) -> None:
-    text = '# P\n\n!!! claim "c"\n    S.\n\n```python\nx = 1\n```\n\n```{.python continuation}\n# claim: c\nassert x == 1\n```\n'
+    text = '# P\n\n!!! claim "c"\n    S.\n\n```python\nx = 1\n```\n\n'
+    text += "```{.python continuation}\n# claim: c\nassert x == 1\n```\n"
     page = project(tmp_path, text)
     changed = project(tmp_path, text.replace("x = 1\n```", "x = 1.0\n```"))
     assert page.claim_hash("c") != changed.claim_hash("c")
@@ -146,7 +147,7 @@ def test_helpers_of_a_section_load_without_rerunning_its_claims() -> None:
 
 
 def test_pytest_names_page_claim_line_and_values_in_the_first_lines(tmp_path: Path) -> None:
-    page = project(tmp_path, one_block('!!! claim "c"\n    Small.\n', "gap = 0.25\n# claim: c\nassert gap < 0.1"))
+    project(tmp_path, one_block('!!! claim "c"\n    Small.\n', "gap = 0.25\n# claim: c\nassert gap < 0.1"))
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "docs/p.md", "-q", "-p", "pipeline.pytest_plugin", "-p", "no:randomly"],

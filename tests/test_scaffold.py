@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import claims, pytest_plugin
+from pipeline import results
 from pipeline.claims import check_bindings
-from pipeline.fences import ROOT, python_fences
+from pipeline.fences import ROOT
 from pipeline.lint import glossary_pages, lint
+from pipeline.pages import Page
 from pipeline.scaffold import main, names, scaffold
 
 
@@ -21,13 +22,11 @@ def project(tmp_path: Path, monkeypatch) -> Path:
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
     (tmp_path / "snippets").mkdir()
     (tmp_path / "tests").mkdir()
-    monkeypatch.setattr(claims, "RESULTS", tmp_path / "results")
     return tmp_path
 
 
-def run_page(page: Path) -> None:
-    for fence in python_fences(page):
-        pytest_plugin.run_block(fence, {})
+def run_page(page: Path) -> results.PageResult:
+    return results.run(Page.load(page))
 
 
 def test_new_term_fails_until_written_then_passes(project: Path) -> None:
@@ -42,8 +41,9 @@ def test_new_term_fails_until_written_then_passes(project: Path) -> None:
     glossary = glossary_pages(project / "mkdocs.yml")
     assert [p.name for p in glossary] == sorted((p.name for p in glossary), key=str.lower)
 
-    with pytest.raises(pytest_plugin.BlockFailed, match="(?s)zz-example-term-first-claim.*to write"):
-        run_page(page)
+    unfinished = run_page(page)
+    assert unfinished.claims["zz-example-term-first-claim"].status == "failing"
+    assert all("to write" in message for message in unfinished.failures.values()) and len(unfinished.failures) == 2
     assert any("unfinished" in p for p in lint(page, glossary))
     namespace: dict = {}
     exec(compile(test.read_text(), str(test), "exec"), namespace)
@@ -52,9 +52,14 @@ def test_new_term_fails_until_written_then_passes(project: Path) -> None:
 
     # The author fills in the three files it created, and nothing else.
     snippet.write_text(
-        snippet.read_text().replace(
-            'assert False, "to write: replace this with the computation and asserts of the claim"',
+        snippet.read_text()
+        .replace(
+            'assert x.size == 0, "to write: replace this with the computation and asserts of the claim"',
             "assert np.all(x**2 >= 0)",
+        )
+        .replace("# to write: the figure of this term", "# the parabola")
+        .replace(
+            'assert x.size == 0, "to write: assert what the figure\'s alt text says it shows"', "assert x.min() < 0"
         )
     )
     page.write_text(
@@ -69,7 +74,8 @@ def test_new_term_fails_until_written_then_passes(project: Path) -> None:
     )
     test.write_text("def test_zz_example_term_helpers() -> None:\n    assert 2**2 == 4\n")
 
-    run_page(page)
+    finished = run_page(page)
+    assert finished.failures == {} and finished.claims["zz-example-term-first-claim"].status == "verified"
     assert check_bindings(page) == []
     assert lint(page, glossary) == []
 

@@ -7,6 +7,7 @@ Run after `mkdocs build` (``make test`` does); these tests never skip.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -97,6 +98,8 @@ def test_page_in_browser(browser, origin: str, path: str, source: Path) -> None:
     if source.suffix == ".md" and "$" in source.read_text():
         assert tab.locator(".katex").count() > 0, f"{where}: no math was typeset"
     assert tab.locator(".arithmatex").count() == 0 and "$$" not in text, f"{where}: math left untypeset"
+
+    assert "{{" not in text and "(not computed)" not in text, f"{where}: a number the run did not compute"
 
     statuses = tab.eval_on_selector_all(".claim", "els => els.map(e => [e.id, e.className])")
     unverified = [cid for cid, cls in statuses if "claim--verified" not in cls]
@@ -212,17 +215,19 @@ def test_page_colours_pass_in_dark_mode(browser, origin: str, path: str, source:
     tab.close()
 
 
-def test_figures_are_byte_identical_from_run_to_run() -> None:
-    """Each figure is drawn twice per test run, by its page block and by its snippet as a script.
+def test_the_site_shows_results_of_the_current_code() -> None:
+    """Every page with code has a recorded run of exactly its current text and code, and every figure
+    a page shows was saved by that run (the build reruns stale pages; this catches a stale site/)."""
+    from pipeline import results
+    from pipeline.pages import Page, all_pages
 
-    Seeded code, a pinned SVG hash salt and a pinned date make the two byte-identical.
-    """
-    from pipeline import figures
-    from pipeline.pytest_plugin import BLOCK_FIGURES
-
-    drawn = figures.figures()
-    assert drawn, "no figures: run the page blocks and snippets first (make test does)"
-    for name, path in drawn.items():
-        block = BLOCK_FIGURES / name
-        assert block.is_file(), f"{name}: drawn by {path.parent.name}.py as a script but by no page block"
-        assert block.read_bytes() == path.read_bytes(), f"{name}: the page block and the script drew different bytes"
+    recorded = results.read()
+    figures = results.figures()
+    for path in all_pages():
+        page = Page.load(path)
+        if not page.fences:
+            continue
+        assert results.is_current(page, recorded.get(page.rel)), f"{page.rel}: no run of its current code"
+        for name in re.findall(r"\]\(figures/([^)\s]+)\)", page.text):
+            assert name in figures, f"{page.rel}: figure {name} was saved by no run of the page"
+            assert (SITE / "figures" / name).read_bytes() == figures[name].read_bytes(), f"site/ has an old {name}"
