@@ -115,3 +115,13 @@ def test_changing_a_parameter_in_the_code_fails_even_with_its_new_output_pasted(
     second = results.run(page, [*chain[:-1], repasted])
     assert second.claims[holder.claim_id].status == "failing", "re-pasting the output made a false claim pass"
     assert f"states {holder.expr} = " in second.failures[str(fence.line)]
+
+
+def test_a_figure_that_stops_showing_what_its_alt_text_says_fails() -> None:
+    """The local-minimum figure's description says momentum crosses the barrier: with beta = 0 it can't."""
+    page = Page.load(PAGES[0].parent / "local-minimum.md")
+    (fence,) = [f for f in page.fences if f.section == "figure"]
+    broken = dataclasses.replace(fence, code=fence.code.replace("0.01, 0.9, 120", "0.01, 0.0, 120"))
+    assert broken.code != fence.code
+    failure = results.run(page, [broken]).failures[str(fence.line)]
+    assert "docs/local-minimum.md" in failure and "snippets/local_minimum.py" in failure
