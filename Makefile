@@ -28,6 +28,8 @@ TORCH_CPU_SOURCE = $$($(PYTHON) -c 'import sys, urllib.request as u; u.urlopen(u
   || echo "PyTorch's CPU index is unreachable: torch must come from this machine's pip sources, with the locked hash" >&2)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
+# Values from the command line reach recipes as environment variables, never pasted into shell text.
+export NAME PAGE UPDATE
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: setup serve build test test-blocks test-site page bench lock chromium clean term audit device-record
@@ -104,7 +106,7 @@ clean:
 
 ## A new glossary term from the template, e.g. `make term NAME="Learning rate"`
 term: setup
-	$(BIN)/python -m pipeline.scaffold "$(NAME)"
+	$(BIN)/python -m pipeline.scaffold "$$NAME"
 
 ## Lighthouse scores and first-visit bytes of every page (a reported measurement, not a test)
 audit: setup chromium

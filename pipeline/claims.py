@@ -21,6 +21,10 @@ from pipeline.fences import ROOT, Fence, prose_lines, python_fences, rel
 DOCS = ROOT / "docs"
 
 _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)\s+claim\b(?P<rest>.*)$")
+# Anything an author may have meant as a claim (`!!! Claim`, `!!!claim`, `???claim`): a claim or an error.
+_LOOKS_LIKE = re.compile(r"^[ \t]*(?:!{2,}|\?{2,}\+?)\s*claims?\b", re.I)
+# Raw HTML and script in a statement would reach the page, the claims table and the search index.
+UNSAFE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|\bon[a-z]+\s*=|javascript\s*:", re.I)
 _ID = re.compile(r'^\s+"(?P<id>[a-z0-9][a-z0-9-]*)"\s*$')
 
 
@@ -45,9 +49,11 @@ def page_claims(page: Path, text: str | None = None) -> list[Claim]:
     claims = []
     for i, line in prose_lines(lines):
         match = _OPEN.match(line)
+        where = f"{rel(page)}:{i + 1}"
+        if not match and _LOOKS_LIKE.match(line):
+            raise PageError(where, f'{line.strip()!r} looks like a claim but is not one; write `!!! claim "some-id"`')
         if not match:
             continue
-        where = f"{rel(page)}:{i + 1}"
         ident = _ID.match(match["rest"])
         if match["indent"] or not ident:
             raise PageError(
@@ -63,6 +69,10 @@ def page_claims(page: Path, text: str | None = None) -> list[Claim]:
         statement = "\n".join(body).strip()
         if not statement:
             raise PageError(where, f"claim '{ident['id']}' has no statement under it (indent it by 4 spaces)")
+        if unsafe := UNSAFE.search(statement):
+            raise PageError(
+                where, f"claim '{ident['id']}' holds raw HTML or script ({unsafe.group(0)!r}); write Markdown"
+            )
         claims.append(Claim(ident["id"], page, i + 1, statement))
     return claims
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.claims import DOCS, page_claims
+from pipeline.claims import DOCS, UNSAFE, page_claims
 from pipeline.fences import ROOT, prose_lines, python_fences, rel
 
 REQUIRED_SECTIONS = ("Common misconceptions", "Related terms", "References")
@@ -79,6 +79,7 @@ def lint(page: Path, glossary: list[Path]) -> list[str]:
             f"{where}:3: the first paragraph under the title must define the term in a sentence or two "
             "(the glossary index and hover tooltips show it)"
         )
+    problems += unsafe_terms([entry])
     if "$" in entry.definition:
         problems.append(f"{where}:3: write the first paragraph in words, without math: tooltips show it as plain text")
     headings = {m.group(2): i + 1 for i, line in prose if (m := _HEADING.match(line)) and len(m.group(1)) == 2}
@@ -144,4 +145,17 @@ def _section_problems(page: Path, lines: list[str], headings: dict[str, int]) ->
     ]
     if "References" in headings and not references:
         problems.append(f"{where}:{headings['References']}: 'References' lists no source; cite the primary sources")
+    return problems
+
+
+def unsafe_terms(terms: list[Term]) -> list[str]:
+    """Terms whose title or definition holds raw HTML or script: they would reach every page's tooltips."""
+    problems = []
+    for entry in terms:
+        for what, text, line in (("title", entry.title, 1), ("definition", entry.definition, 3)):
+            if found := UNSAFE.search(text):
+                problems.append(
+                    f"{rel(entry.page)}:{line}: the {what} holds raw HTML or script ({found.group(0)!r}); "
+                    "write Markdown"
+                )
     return problems

@@ -23,7 +23,7 @@ from pipeline import devices, glue, results, terms  # noqa: E402
 from pipeline.claims import Claim  # noqa: E402
 from pipeline.errors import PageError  # noqa: E402
 from pipeline.fences import ROOT, Fence, rel  # noqa: E402
-from pipeline.lint import glossary_pages  # noqa: E402
+from pipeline.lint import glossary_pages, unsafe_terms  # noqa: E402
 from pipeline.pages import Page, all_pages, snippet_of  # noqa: E402
 from pipeline.results import ClaimResult, PageResult  # noqa: E402
 
@@ -63,6 +63,8 @@ def on_pre_build(config) -> None:
         for message in result.failures.values():
             log.info("failing, and shown as failing on the page:\n%s", message)
     glossary = terms.load(glossary_pages(Path(config["config_file_path"])))
+    if problems := unsafe_terms(glossary):
+        raise PluginError("\n".join(problems))
     _state.update(pages=pages, results=recorded, terms=glossary, cuda=devices.read_record())
 
 

@@ -8,26 +8,37 @@ placeholder claim fails its assert, and the page linter rejects the placeholder 
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
 
+import yaml
+
 from pipeline.fences import ROOT, rel
+from pipeline.lint import glossary_pages
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9' -]{0,59}$")
+
+
 def names(title: str) -> dict[str, str]:
-    """Title, page slug and Python module name of a term."""
+    """Title, page slug and Python module name of a term; a name that is not plain words is refused."""
     title = " ".join(title.split())
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
-    if not slug or not slug[0].isalpha():
+    if not title or not title[0].isalpha():
         raise ValueError(f"term name {title!r} must start with a letter")
+    if not _NAME.match(title):
+        raise ValueError(
+            f"term name {title!r} may hold only letters, digits, spaces, hyphens and apostrophes (at most 60)"
+        )
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
     return {"title": title[0].upper() + title[1:], "slug": slug, "module": slug.replace("-", "_")}
 
 
-def add_to_nav(config: Path, title: str, page: str) -> None:
-    """Insert `- Title: page` into the Glossary section of the nav, in alphabetical order."""
+def nav_with(config: Path, title: str, page: str) -> str:
+    """mkdocs.yml with `- "Title": page` in the Glossary section, in alphabetical order; checked to parse."""
     lines = config.read_text().splitlines()
     start = next((i for i, line in enumerate(lines) if line.strip() == "- Glossary:"), None)
     if start is None:
@@ -36,9 +47,20 @@ def add_to_nav(config: Path, title: str, page: str) -> None:
     end = start + 1
     while end < len(lines) and lines[end].startswith(indent + "- "):
         end += 1
-    entries = lines[start + 1 : end] + [f"{indent}- {title}: {page}"]
-    lines[start + 1 : end] = sorted(entries, key=str.lower)
-    config.write_text("\n".join(lines) + "\n")
+    entries = lines[start + 1 : end] + [f"{indent}- {json.dumps(title)}: {page}"]
+    lines[start + 1 : end] = sorted(entries, key=lambda e: e.strip(' -"').lower())
+    text = "\n".join(lines) + "\n"
+    check = config.with_name(".mkdocs.yml.check")
+    check.write_text(text)
+    try:
+        listed = [p.name for p in glossary_pages(check)]
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{rel(config)}: adding {title!r} to the nav would break the file: {exc}") from None
+    finally:
+        check.unlink()
+    if page not in listed:
+        raise ValueError(f"{rel(config)}: the edited nav does not list {page}")
+    return text
 
 
 def scaffold(title: str, root: Path = ROOT) -> list[Path]:
@@ -52,9 +74,21 @@ def scaffold(title: str, root: Path = ROOT) -> list[Path]:
     existing = [rel(p) for p in targets.values() if p.exists()]
     if existing:
         raise FileExistsError(f"term {n['title']!r} already has {', '.join(existing)}")
-    for template, target in targets.items():
-        target.write_text((TEMPLATES / template).read_text().format(**n))
-    add_to_nav(root / "mkdocs.yml", n["title"], f"{n['slug']}.md")
+    config = root / "mkdocs.yml"
+    contents = {target: (TEMPLATES / template).read_text().format(**n) for template, target in targets.items()}
+    contents[config] = nav_with(config, n["title"], f"{n['slug']}.md")  # checked before anything is written
+    written: list[Path] = []
+    try:
+        for target, text in contents.items():
+            temporary = target.with_name(f".{target.name}.new")
+            temporary.write_text(text)
+            temporary.replace(target)
+            written.append(target)
+    except OSError:
+        for target in written:
+            if target != config:
+                target.unlink()
+        raise
     return list(targets.values())
 
 

@@ -8,6 +8,7 @@ show it on hover.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from pathlib import Path
@@ -31,6 +32,11 @@ def plain(markdown: str) -> str:
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
     text = re.sub(r"[*_`$\\]", "", text)
     return " ".join(text.split())
+
+
+def attribute_text(text: str) -> str:
+    """Text safe inside a Markdown link title: every character that could end it, or open HTML, as an entity."""
+    return "".join(f"&#{ord(c)};" if c in "\"'()<>&[]\\" else c for c in text)
 
 
 def forms(title: str) -> list[str]:
@@ -67,7 +73,7 @@ def _link_line(line: str, page: Path, todo: list[Term]) -> tuple[str, list[Term]
             match = pattern.search(text)
             if match:
                 target = _relative(entry.page, page)
-                title = plain(entry.definition).replace('"', "&quot;")
+                title = attribute_text(plain(entry.definition))
                 link = f'[{match.group(0)}]({target} "{title}")'
                 text = text[: match.start()] + link + text[match.end() :]
                 remaining.remove(entry)
@@ -91,7 +97,7 @@ def index(terms: list[Term], here: Path) -> str:
             letter = first
         target = _relative(entry.page, here)
         definition = re.sub(r"(?<!!)\[([^\]]*)\]\([^)]*\)", r"\1", entry.definition)  # its links are page-relative
-        rows.append(f"[**{entry.title}**]({target})\n:   {definition}\n")
+        rows.append(f"[**{html.escape(entry.title)}**]({target})\n:   {html.escape(definition, quote=False)}\n")
     return "\n".join(rows) + "\n"
 
 

@@ -37,7 +37,7 @@ def test_new_term_fails_until_written_then_passes(project: Path) -> None:
         "test_zz_example_term.py",
     )
     nav = (project / "mkdocs.yml").read_text()
-    assert "- Zz example term: zz-example-term.md" in nav
+    assert '- "Zz example term": zz-example-term.md' in nav
     glossary = glossary_pages(project / "mkdocs.yml")
     assert [p.name for p in glossary] == sorted((p.name for p in glossary), key=str.lower)
 
@@ -88,3 +88,21 @@ def test_scaffold_refuses_bad_names_and_existing_terms(project: Path, capsys) ->
         scaffold("Momentum term", root=project)
     assert main([]) == 2
     assert "usage" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["Adam: adaptive moments", "Weight decay #2", "Bad `touch x`", "<script>x</script>"])
+def test_a_name_that_is_not_plain_words_is_refused_and_nothing_is_edited(project: Path, name: str) -> None:
+    before = {p: p.read_bytes() for p in [project / "mkdocs.yml", *sorted((project / "docs").glob("*.md"))]}
+    with pytest.raises(ValueError, match="may hold only letters|must start with a letter"):
+        scaffold(name, root=project)
+    after = {p: p.read_bytes() for p in [project / "mkdocs.yml", *sorted((project / "docs").glob("*.md"))]}
+    assert after == before and list((project / "snippets").iterdir()) == []
+
+
+def test_a_nav_edit_that_would_break_the_config_writes_nothing(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - Glossary:\n", "  - Glossary:\n      - [unclosed\n", 1))
+    before = config.read_text()
+    with pytest.raises(ValueError, match="would break the file"):
+        scaffold("Fresh term", root=project)
+    assert config.read_text() == before and not (project / "docs" / "fresh-term.md").exists()

@@ -1,0 +1,50 @@
+"""Content never reaches the site as raw HTML: claims, titles and definitions are Markdown, escaped where shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.claims import page_claims
+from pipeline.errors import PageError
+from pipeline.lint import Term, unsafe_terms
+from pipeline.terms import index, link_terms
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["Adam <script>alert(1)</script> wins.", 'See <img src=x onerror="alert(1)">.', "[x](javascript:alert(1))"],
+)
+def test_raw_html_or_script_in_a_claim_is_an_error(tmp_path: Path, statement: str) -> None:
+    page = tmp_path / "p.md"
+    page.write_text(f'# P\n\n!!! claim "c"\n    {statement}\n')
+    with pytest.raises(PageError, match=r"p\.md:3: claim 'c' holds raw HTML or script"):
+        page_claims(page)
+
+
+@pytest.mark.parametrize("header", ['!!! Claim "c"', '!!!claim "c"', '??? CLAIMS "c"'])
+def test_anything_that_looks_like_a_claim_is_a_claim_or_an_error(tmp_path: Path, header: str) -> None:
+    page = tmp_path / "p.md"
+    page.write_text(f"# P\n\n{header}\n    Statement.\n")
+    with pytest.raises(PageError, match=r"p\.md:3: .* looks like a claim but is not one"):
+        page_claims(page)
+
+
+def test_unsafe_titles_and_definitions_are_reported_with_their_page(tmp_path: Path) -> None:
+    terms = [
+        Term("Adam <b>", tmp_path / "adam.md", "Fine."),
+        Term("RMSprop", tmp_path / "rms.md", "<script>x</script>"),
+    ]
+    problems = unsafe_terms(terms)
+    assert len(problems) == 2 and "adam.md:1: the title" in problems[0] and "rms.md:3: the definition" in problems[1]
+
+
+def test_tooltips_and_the_index_escape_their_text(tmp_path: Path) -> None:
+    term = Term("Learning rate", tmp_path / "learning-rate.md", "The step size (the 'learning rate') & \"eta\" <x>.")
+    page = tmp_path / "other.md"
+    linked = link_terms("A learning rate matters.\n", page, [term])
+    assert linked.startswith("A [learning rate](learning-rate.md ") and "<x>" not in linked and "'" not in linked
+    title = linked.split('"')[1]
+    assert "(" not in title and ")" not in title and "&#40;the &#39;learning rate&#39;&#41;" in title
+    assert "&lt;x&gt;" in index([term], page) and "&amp;" in index([term], page)
