@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
-from pipeline import devices, glue, results, terms  # noqa: E402
+from pipeline import devices, glue, notebooks, results, terms  # noqa: E402
 from pipeline.claims import Claim  # noqa: E402
 from pipeline.errors import PageError  # noqa: E402
 from pipeline.fences import ROOT, Fence, rel  # noqa: E402
@@ -62,10 +62,18 @@ def on_pre_build(config) -> None:
     for result in fresh:
         for message in result.failures.values():
             log.info("failing, and shown as failing on the page:\n%s", message)
+    executed = {}
+    for notebook in sorted(Path(config["docs_dir"]).rglob("*.ipynb")):
+        try:
+            executed[notebook.resolve()], failures = notebooks.executed_copy(notebook)
+        except PageError as exc:
+            raise _fail(exc) from None
+        for message in failures.values():
+            log.info("notebook cell failing (its error shows under the cell):\n%s", message)
     glossary = terms.load(glossary_pages(Path(config["config_file_path"])))
     if problems := unsafe_terms(glossary):
         raise PluginError("\n".join(problems))
-    _state.update(pages=pages, results=recorded, terms=glossary, cuda=devices.read_record())
+    _state.update(pages=pages, results=recorded, terms=glossary, cuda=devices.read_record(), notebooks=executed)
 
 
 def _unique_claim_ids(pages) -> None:
@@ -82,7 +90,10 @@ def _unique_claim_ids(pages) -> None:
 
 
 def on_files(files: Files, config) -> Files:
-    """Add the snippets' figures and KaTeX's stylesheet and fonts to the site."""
+    """Add the pages' figures and KaTeX's stylesheet and fonts; notebooks render from their executed copies."""
+    for file in files:
+        if file.abs_src_path and Path(file.abs_src_path).resolve() in _state["notebooks"]:
+            file.abs_src_path = str(_state["notebooks"][Path(file.abs_src_path).resolve()])
     for name, path in results.figures().items():
         files.append(File.generated(config, f"figures/{name}", abs_src_path=str(path)))
     for page in _state["pages"].values():
@@ -225,7 +236,31 @@ def on_post_page(output: str, page, config) -> str:
     """
     if page.file.src_path.endswith(".ipynb"):
         output = NOTEBOOK_THIRD_PARTY.sub("", output)
-    return typeset(output, rel(Path(page.file.abs_src_path)))
+    return content_security_policy(typeset(output, rel(Path(page.file.abs_src_path))))
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
+CSP = (
+    "default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
+    "form-action 'none'"
+)
+
+
+def content_security_policy(output: str) -> str:
+    """A Content-Security-Policy that lets the page run only its own files and its own inline scripts (by
+    hash): script injected through content would not run, and nothing loads from another host."""
+    hashes = sorted({_sha256(body) for body in INLINE_SCRIPT.findall(output)})
+    policy = CSP.format(hashes=" ".join(f"'sha256-{h}'" for h in hashes))
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    return output.replace("<head>", f"<head>\n    {meta}", 1)
+
+
+def _sha256(text: str) -> str:
+    import base64
+    import hashlib
+
+    return base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
 
 
 def _mark_opted_out(content: str, fences: list[Fence]) -> str:

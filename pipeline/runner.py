@@ -63,6 +63,7 @@ class Block:
     limit: float = BLOCK_TIME_LIMIT
     placeholders: list[list[str | None]] = field(default_factory=list)  # [text, expr, literal, fmt]
     measures: list[list[str]] = field(default_factory=list)  # [claim_id, key, expr]
+    figures: bool = False  # keep the figures left open (a notebook cell's inline plots) as PNG
 
 
 @dataclass
@@ -289,6 +290,12 @@ def _run_one(spec: dict, namespace: dict, folder: Path) -> Outcome:
                 outcome.values[text] = shown
         for claim_id, key, expr in spec["measures"]:
             outcome.measures.setdefault(claim_id, {})[key] = _measure(expr, namespace)
+    if spec["figures"] and "matplotlib.pyplot" in sys.modules:
+        plt = sys.modules["matplotlib.pyplot"]
+        for n, number in enumerate(plt.get_fignums()):
+            image = io.BytesIO()
+            plt.figure(number).savefig(image, format="png")
+            outcome.figures[f"{spec['key']}-{n}.png"] = base64.b64encode(image.getvalue()).decode()
     for figure in sorted(folder.iterdir()):
         if figure.suffix in FIGURE_SUFFIXES:
             outcome.figures[figure.name] = base64.b64encode(figure.read_bytes()).decode()

@@ -78,6 +78,10 @@ def visit(browser, url: str, origin: str, scheme: str = "light", wait: str = "ne
         "request",
         lambda r: r.url.startswith(("data:", "blob:", origin)) or seen["requests to other hosts"].append(r.url),
     )
+    tab.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation', "
+        "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
     tab.goto(url, wait_until=wait)
     return tab, seen
 
@@ -88,6 +92,8 @@ def test_page_in_browser(browser, origin: str, path: str, source: Path) -> None:
     tab, seen = visit(browser, origin + path, origin)
     where = source.relative_to(ROOT)
     assert not any(seen.values()), f"{where}: {seen}"
+    assert tab.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1, f"{where}: no CSP"
+    assert tab.evaluate("window.__csp") == [], f"{where}: Content-Security-Policy violations"
 
     broken = tab.eval_on_selector_all(
         "img", "els => els.filter(e => !(e.complete && e.naturalWidth > 0)).map(e => e.src)"
