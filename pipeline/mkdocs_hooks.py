@@ -102,10 +102,17 @@ def on_files(files: Files, config) -> Files:
             files.append(File.generated(config, f"code/{script.name}", abs_src_path=str(script)))
     if not KATEX.is_dir():
         raise PluginError(f"{rel(KATEX)} is missing: run `npm ci` (the Makefile does) to install KaTeX")
-    files.append(File.generated(config, "assets/katex/katex.min.css", abs_src_path=str(KATEX / "katex.min.css")))
+    files.append(File.generated(config, "assets/katex/katex.min.css", content=katex_css()))
     for font in sorted((KATEX / "fonts").glob("*.woff2")):
         files.append(File.generated(config, f"assets/katex/fonts/{font.name}", abs_src_path=str(font)))
     return files
+
+
+def katex_css() -> str:
+    """KaTeX's stylesheet naming only the woff2 fonts the site ships (every current browser reads woff2);
+    its .woff and .ttf fallbacks would be requests for files that are not there."""
+    css = (KATEX / "katex.min.css").read_text()
+    return re.sub(r',url\(fonts/[^)]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)', "", css)
 
 
 def claim_result(page: Page, claim_id: str) -> ClaimResult:
