@@ -168,12 +168,12 @@ def test_glossary_index_lists_every_term_with_its_definition(browser, origin: st
 
 def test_related_terms_resolve_to_pages() -> None:
     """Each glossary page's related terms, as built, open a page of the site."""
-    import re
-
     from pipeline.lint import glossary_pages
 
     for page in glossary_pages():
-        built = (SITE / page.stem / "index.html").read_text()
+        built_page = SITE / page.stem / "index.html"
+        assert built_page.is_file(), f"{page.name} is not built in site/: run `make build` first (`make test` does)"
+        built = built_page.read_text()
         section = built.split('id="related-terms"', 1)[-1].split("<h2", 1)[0]
         hrefs = re.findall(r'<a href="([^"#]+)', section)
         assert hrefs, f"{page.name}: no related terms on the built page"
@@ -199,8 +199,12 @@ def axe_violations(tab, rules: list[str] | None = None) -> list[str]:
     Content the page lets the browser skip until it scrolls near (content-visibility) is laid out
     first, so axe checks it instead of reporting it as undecided.
     """
-    tab.add_style_tag(content="* { content-visibility: visible !important; }")
-    tab.add_script_tag(path=str(AXE))
+    # Through the test driver, not as page scripts: the page's Content-Security-Policy stays in force.
+    tab.evaluate(
+        "css => { const s = new CSSStyleSheet(); s.replaceSync(css); document.adoptedStyleSheets.push(s); }",
+        "* { content-visibility: visible !important; }",
+    )
+    tab.evaluate(AXE.read_text() + "\n;window.axe = axe;")
     options = {"runOnly": {"type": "rule", "values": rules}} if rules else {}
     found = tab.evaluate(
         "async (options) => (await axe.run(document, options)).violations.map(v => [v.id, v.nodes.length, v.help])",
@@ -237,3 +241,16 @@ def test_the_site_shows_results_of_the_current_code() -> None:
         for name in re.findall(r"\]\(figures/([^)\s]+)\)", page.text):
             assert name in figures, f"{page.rel}: figure {name} was saved by no run of the page"
             assert (SITE / "figures" / name).read_bytes() == figures[name].read_bytes(), f"site/ has an old {name}"
+
+
+def test_a_script_injected_into_a_page_does_not_run(browser, origin: str) -> None:
+    """What the CSP is for: an inline script that is not the page's own is blocked, and the block reported."""
+    tab, _ = visit(browser, origin + "local-minimum/", origin)
+    injected = (SITE / "local-minimum" / "index.html").read_text().replace(
+        "</body>", "<script>window.__injected = 1</script></body>"
+    )
+    tab.route(origin + "local-minimum/", lambda route: route.fulfill(body=injected, content_type="text/html"))
+    tab.goto(origin + "local-minimum/", wait_until="load")
+    assert tab.evaluate("window.__injected") is None
+    assert any(v.startswith("script-src") for v in tab.evaluate("window.__csp")), tab.evaluate("window.__csp")
+    tab.close()
