@@ -83,8 +83,8 @@ def tex_power(text: str) -> str:
     if not match:
         return text
     exp = int(match["exp"])
-    if float(match["mantissa"]) == 1:
-        return f"10^{{{exp}}}"
+    if abs(float(match["mantissa"])) == 1:
+        return f"{'-' if match['mantissa'].startswith('-') else ''}10^{{{exp}}}"
     return f"{match['mantissa']} \\times 10^{{{exp}}}"
 
 
@@ -136,7 +136,8 @@ _NUMBER = re.compile(r"(?<![\w.\\])[-−+]?\d(?:[\d,]*\d)?(?:\.\d+)?(?:[eE][-−
 _EXEMPT_BEFORE = re.compile(r"(?:[\^_]\{?[-−]?|\\[a-zA-Z]+\{?)$")  # exponents, indices: x^2, x_{t+1}
 _REFERENCE_WORDS = re.compile(
     r"(?:Theorems?|Lemmas?|Propositions?|Corollary|Section|Sections|Chapter|Chapters|Eq\.|Eqs\.|Algorithm|"
-    r"Example|Exercise|Figure|Table|§|pp?\.|vol\.|No\.|ICML|ICLR|NeurIPS|NIPS|COLT|AISTATS|arXiv:?)\s*[\d.,–\-\s]*$"
+    r"Example|Exercise|Figure|Table|§|pp?\.|vol\.|No\.|ICML|ICLR|NeurIPS|NIPS|COLT|AISTATS|arXiv:?)"
+    r"(?:[\d.,–\-\s]|\band\b|\bor\b)*$"
 )
 _INLINE_CODE = re.compile(r"`[^`]*`")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^>]*>")

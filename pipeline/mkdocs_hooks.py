@@ -6,6 +6,7 @@ message that names the file and line to fix.
 
 from __future__ import annotations
 
+import datetime
 import html
 import json
 import logging
@@ -13,6 +14,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -74,6 +76,7 @@ def on_pre_build(config) -> None:
     if problems := unsafe_terms(glossary):
         raise PluginError("\n".join(problems))
     _state.update(pages=pages, results=recorded, terms=glossary, cuda=devices.read_record(), notebooks=executed)
+    _state.update(repo_url=config["repo_url"] or "", glossary={t.page.resolve() for t in glossary}, built=build_date())
 
 
 def _unique_claim_ids(pages) -> None:
@@ -135,6 +138,18 @@ def describe(page: Page, result: ClaimResult) -> str:
     return " · ".join(parts)
 
 
+def report_url(repo_url: str, page: Page, claim_id: str) -> str:
+    """The claim issue form, opened with the page and the claim filled in (a plain link: nothing is fetched)."""
+    query = urlencode(
+        {
+            "template": "claim.yml",
+            "title": f"Claim {claim_id} on {page.path.name}",
+            "page": f"{page.path.name}, claim {claim_id}",
+        }
+    )
+    return f"{repo_url.rstrip('/')}/issues/new?{query}"
+
+
 def render_claim(page: Page, claim: Claim, result: ClaimResult, statement: str) -> str:
     """The claim as the reader sees it: status, id, what the run measured, and the statement (values filled)."""
     status = result.status
@@ -145,7 +160,9 @@ def render_claim(page: Page, claim: Claim, result: ClaimResult, statement: str) 
         f'<p class="claim__head"><span class="claim__status">{ICONS[status]} {status}</span> '
         f'<a class="claim__id" href="#claim-{claim.claim_id}">claim: {claim.claim_id}</a>'
         f"{f' <span class=claim__meta>{html.escape(meta)}</span>' if meta else ''}</p>\n\n"
-        f"{statement}\n\n</div>\n"
+        f"{statement}\n\n"
+        f'<p class="claim__report"><a href="{html.escape(report_url(_state["repo_url"], page, claim.claim_id))}">'
+        "report a problem with this claim</a></p>\n\n</div>\n"
     )
 
 
@@ -167,11 +184,44 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         lines[claim.line - 1 : end] = rendered.splitlines() + [""]
     markdown = "\n".join(lines) + "\n"
     markdown = terms.link_terms(markdown, source.path, _state["terms"]) + download_note(source.path)
+    if source.path in _state["glossary"]:
+        markdown += cite_note(source, page, config)
     if CLAIMS_TABLE in markdown:
         markdown = markdown.replace(CLAIMS_TABLE, claims_table(page))
     if GLOSSARY_INDEX in markdown:
         markdown = markdown.replace(GLOSSARY_INDEX, terms.index(_state["terms"], source.path))
     return markdown
+
+
+def build_date() -> str:
+    """The date of the commit the site is built from (today's date outside a git checkout)."""
+    done = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=ROOT, capture_output=True, text=True, check=False)
+    return done.stdout.strip() or datetime.date.today().isoformat()
+
+
+def cite_note(source: Page, page, config) -> str:
+    """'Cite this page' (plain text and BibTeX, with the page's URL and the build's date) and an edit link."""
+    title = source.lines[0].removeprefix("# ").strip()
+    url = (config["site_url"] or "/").rstrip("/") + "/" + page.url
+    site, date = config["site_name"], _state["built"]
+    key = "optimization-glossary-" + source.path.stem
+    edit = f"{(config['repo_url'] or '').rstrip('/')}/{(config['edit_uri'] or '').strip('/')}/{source.path.name}"
+    return (
+        f'\n??? quote "Cite this page"\n'
+        f"    The Optimization Glossary contributors. “{title}.” *{site}*, version of {date}. <{url}>\n\n"
+        f"    ```bibtex\n"
+        f"    @misc{{{key},\n"
+        f"      author       = {{{{The Optimization Glossary contributors}}}},\n"
+        f"      title        = {{{{{title}}}}},\n"
+        f"      howpublished = {{{site}}},\n"
+        f"      year         = {{{date[:4]}}},\n"
+        f"      note         = {{Version of {date}}},\n"
+        f"      url          = {{{url}}}\n"
+        f"    }}\n"
+        f"    ```\n\n"
+        + (f"[Edit this page]({edit}) · " if config["repo_url"] else "")
+        + "code under the MIT licence, text and figures under CC BY 4.0\n"
+    )
 
 
 def download_note(page: Path) -> str:

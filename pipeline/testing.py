@@ -19,13 +19,24 @@ from pipeline.pages import Page
 _DEFINITIONS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
 
 
+def _is_constant(node: ast.stmt) -> bool:
+    """A module-level assignment of a literal (a setting like ``LO, HI = -5.12, 5.12``): safe to load."""
+    if not isinstance(node, ast.Assign):
+        return False
+    try:
+        ast.literal_eval(node.value)
+    except ValueError:
+        return False
+    return True
+
+
 def run_section(snippet: str, section: str) -> dict:
-    """The imports, functions and classes of ``snippets/<snippet>.py:<section>``, under the snippet's own
-    file name and line numbers (tracebacks and coverage point at the snippet)."""
+    """The imports, functions, classes and literal settings of ``snippets/<snippet>.py:<section>``, under the
+    snippet's own file name and line numbers (tracebacks and coverage point at the snippet)."""
     target = f"snippets/{snippet}.py:{section}"
     code, origin, line = read_section(target, where=f"run_section({target!r})")
     tree = ast.parse("\n" * (line - 1) + code, str(origin))
-    tree.body = [node for node in tree.body if isinstance(node, _DEFINITIONS)]
+    tree.body = [node for node in tree.body if isinstance(node, _DEFINITIONS) or _is_constant(node)]
     namespace: dict = {"__name__": f"section_{section}"}
     exec(compile(tree, str(origin), "exec"), namespace)
     return namespace

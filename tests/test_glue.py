@@ -39,6 +39,7 @@ def test_values_are_formatted_and_definitions_checked() -> None:
     assert glue.evaluate(glue.parse("{{ lr = 0.01 }}", PAGE, 1), namespace) == ("0.01", None)
     assert glue.evaluate(glue.parse("{{ n = 1,001 }}", PAGE, 1), namespace) == ("1,001", None)
     assert glue.evaluate(glue.parse("{{ tol:.0e!tex }}", PAGE, 1), namespace) == ("10^{-10}", None)
+    assert glue.tex_power("-1e+90") == "-10^{90}" and glue.tex_power("2.5e-03") == "2.5 \\times 10^{-3}"
     shown, error = glue.evaluate(glue.parse("{{ lr = 0.02 }}", PAGE, 1), namespace)
     assert shown is None and error == "the page states lr = 0.02, but the code has 0.01"
     shown, error = glue.evaluate(glue.parse("{{ y }}", PAGE, 1), namespace)
@@ -69,6 +70,7 @@ def test_bare_numbers_in_claim_statements_are_found(statement: str, found: list[
     [
         ("The ratio is 1.891 and 193/69 ≈ 2.8 after 438 steps.", ["1.891", "193", "2.8", "438"]),
         ("Polyak (1964) and Nocedal & Wright, Theorem 2.2; Section 4.3.", []),
+        ("Nocedal & Wright, Theorems 2.3 and 2.4.", []),
         ("Two minima, 5 starts and a step of {{ lr = 0.01 @gd }}.", []),
     ],
 )

@@ -246,8 +246,10 @@ def test_the_site_shows_results_of_the_current_code() -> None:
 def test_a_script_injected_into_a_page_does_not_run(browser, origin: str) -> None:
     """What the CSP is for: an inline script that is not the page's own is blocked, and the block reported."""
     tab, _ = visit(browser, origin + "local-minimum/", origin)
-    injected = (SITE / "local-minimum" / "index.html").read_text().replace(
-        "</body>", "<script>window.__injected = 1</script></body>"
+    injected = (
+        (SITE / "local-minimum" / "index.html")
+        .read_text()
+        .replace("</body>", "<script>window.__injected = 1</script></body>")
     )
     tab.route(origin + "local-minimum/", lambda route: route.fulfill(body=injected, content_type="text/html"))
     tab.goto(origin + "local-minimum/", wait_until="load")
