@@ -6,77 +6,93 @@
 import numpy as np
 
 
-def global_minimizers(f, grid: np.ndarray, tol: float = 1e-12) -> np.ndarray:
+def grid_minimizers(f, grid: np.ndarray, tol: float = 1e-12) -> np.ndarray:
     """Grid points whose value is within tol of the lowest value on the grid."""
     values = f(grid)
     return grid[values <= values.min() + tol]
 
 
-grid = np.linspace(-3, 3, 600_001)  # spacing 1e-5; the grid contains x = -1 and x = 1 exactly
+def lower_point_everywhere(f, grid: np.ndarray, shift: float) -> bool:
+    """True when every grid point x has a strictly lower value at x - shift: then no grid point is a minimizer."""
+    return bool(np.all(f(grid - shift) < f(grid)))
 
-# Several minimizers: f(x) = (x^2 - 1)^2 is never negative and is 0 at x = -1 and x = +1.
-two_wells = global_minimizers(lambda x: (x**2 - 1) ** 2, grid)
-print(f"(x^2 - 1)^2: lowest value 0 at x = {two_wells[0]:+.0f} and x = {two_wells[-1]:+.0f}")
 
-# None, though bounded below: exp(x) > 0 everywhere, yet every point has a lower one to its left.
-x = grid
-print(f"exp(x): exp(x - 1) < exp(x) at all {x.size} grid points; exp(-40) = {np.exp(-40.0):.1e}")
+def bounds_passed(f, bounds: np.ndarray, doublings: int = 100) -> np.ndarray:
+    """For each bound B, whether one of x = -1, -2, -4, ..., -2^doublings has f(x) < B."""
+    x = -(2.0 ** np.arange(doublings + 1))
+    return (f(x)[:, None] < bounds).any(0)
 
-# None, unbounded below: x^3 goes below any bound.
-far_left = np.array([-10.0, -100.0, -1000.0])
-print(f"x^3 at x = -10, -100, -1000: {[float(t) for t in far_left**3]}")
 
+FUNCTIONS = {"(x^2 - 1)^2": lambda x: (x**2 - 1) ** 2, "exp(x)": np.exp, "x^3": lambda x: x**3}
+lo, hi, shift = -3, 3, 1.0
+grid = np.linspace(lo, hi, 600_001)  # spacing 1e-5; the grid contains x = -1 and x = 1 exactly
+bounds = -(10.0 ** np.arange(0, 91, 10))  # -1, -1e10, ..., -1e90
+lower_label = f"f(x - {shift:g}) < f(x) on the grid"
+print(f"{'function':12} {'grid minimizers':>16} {lower_label:>28} {'bounds passed':>14}")
+for name, f in FUNCTIONS.items():
+    shown = ", ".join(f"{m:+g}" for m in grid_minimizers(f, grid))
+    passed = f"{bounds_passed(f, bounds).sum()} of {len(bounds)}"
+    print(f"{name:12} {shown:>16} {lower_point_everywhere(f, grid, shift)!s:>28} {passed:>14}")
+
+two_wells, exp, cube = FUNCTIONS.values()
+x_min = grid_minimizers(two_wells, grid)
+f_min = two_wells(x_min).max()
 # claim: global-minimizer-cases
-assert np.allclose(two_wells, [-1.0, 1.0])  # exactly two minimizers, with the same value 0
-assert np.all(np.exp(x - 1) < np.exp(x)) and np.all(np.exp(x) > 0)  # inf exp = 0 is never reached
-assert np.all(np.diff(far_left**3) < 0) and (far_left**3).min() < -999  # no lower bound, so no minimum
+assert np.array_equal(x_min, [-1.0, 1.0]) and f_min == 0 and np.all(two_wells(grid) >= 0)  # two, value 0
+assert np.all(two_wells(x_min - shift) > f_min)  # the lower-point test fails at both minimizers
+assert lower_point_everywhere(exp, grid, shift) and np.all(exp(grid) > 0)  # exp: bounded below by 0, no minimizer
+assert bounds_passed(cube, bounds).all()  # x^3 goes below every bound...
+assert not bounds_passed(exp, bounds).any() and not bounds_passed(two_wells, bounds).any()  # ...the others none
 # --8<-- [end:cases]
 
 # --8<-- [start:convex-gd]
 import numpy as np
 
 
-def least_squares_gd(X: np.ndarray, y: np.ndarray, starts: np.ndarray, steps: int) -> np.ndarray:
-    """Gradient descent on L(w) = |Xw - y|^2 / n from every row of `starts` at once."""
+def least_squares_gd(X: np.ndarray, y: np.ndarray, starts: np.ndarray, steps: int, step_factor: float) -> np.ndarray:
+    """Gradient descent on L(w) = |Xw - y|^2 / n with step step_factor / L, from every row of `starts` at once."""
     n = len(y)
     A, b = 2 * X.T @ X / n, 2 * X.T @ y / n  # ∇L(w) = A w - b
-    lr = 1 / np.linalg.eigvalsh(A).max()  # step 1/L, L = largest curvature
+    lr = step_factor / np.linalg.eigvalsh(A).max()  # L = largest curvature
     W = starts.copy()
     for _ in range(steps):
         W = W - lr * (W @ A - b)
     return W
 
 
+n_problems, n, d, n_starts, steps, step_factor, tol = 20, 200, 5, 1000, 300, 1.0, 1e-9
 worst_gap = 0.0
-for seed in range(20):  # 20 random regression problems
+for seed in range(n_problems):  # random regression problems
     rng = np.random.default_rng(seed)
-    X = rng.standard_normal((200, 5))
-    y = X @ rng.standard_normal(5) + 0.3 * rng.standard_normal(200)
-    starts = rng.normal(0.0, 10.0, size=(1000, 5))  # 1000 starts, far apart
-    W = least_squares_gd(X, y, starts, steps=300)
+    X = rng.standard_normal((n, d))
+    y = X @ rng.standard_normal(d) + 0.3 * rng.standard_normal(n)
+    starts = rng.normal(0.0, 10.0, size=(n_starts, d))  # starts far apart
+    W = least_squares_gd(X, y, starts, steps, step_factor)
     w_star = np.linalg.lstsq(X, y, rcond=None)[0]  # closed form: solves X^T X w = X^T y
     worst_gap = max(worst_gap, np.abs(W - w_star).max())
-shown = "below 1e-12" if worst_gap < 1e-12 else f"{worst_gap:.0e}"
-print(f"20 problems x 1000 starts: largest coordinate gap to the least-squares solution {shown}")
+shown = f"below {tol:.0e}" if worst_gap < tol else f"{worst_gap:.0e}"
+print(f"{n_problems} problems x {n_starts} starts: largest coordinate gap to the least-squares solution {shown}")
 
-# claim: global-convex-gd [problems=20 starts=len(starts)]
-assert worst_gap < 1e-9
+# claim: global-convex-gd [problems=n_problems starts=n_starts]
+assert worst_gap < tol
 # --8<-- [end:convex-gd]
 
 # --8<-- [start:chord]
 import numpy as np
 
 
-def chord_violations(f, dim: int, pairs: int, rng: np.random.Generator) -> np.ndarray:
-    """f(λa + (1-λ)b) - [λ f(a) + (1-λ) f(b)] for random a, b, λ; convex f never gives > 0."""
-    a, b = rng.uniform(-5, 5, (2, pairs, dim))
+def chord_violations(f, dim: int, pairs: int, box: float, rng: np.random.Generator) -> np.ndarray:
+    """f(λa + (1-λ)b) - [λ f(a) + (1-λ) f(b)] for random a, b in [-box, box]^dim, λ in [0, 1]; convex f: <= 0."""
+    a, b = rng.uniform(-box, box, (2, pairs, dim))
     lam = rng.random((pairs, 1))
     chord = lam[:, 0] * f(a) + (1 - lam[:, 0]) * f(b)
     return f(lam * a + (1 - lam) * b) - chord
 
 
+dim, pairs, box, tol = 3, 100_000, 5.0, 1e-9
+min_rate, min_gap = 0.1, 10  # what "often, and by a lot" means for Rastrigin
 rng = np.random.default_rng(0)
-X = rng.standard_normal((50, 3))
+X = rng.standard_normal((50, dim))
 y = rng.standard_normal(50)
 
 
@@ -90,24 +106,28 @@ def rastrigin(w):
     return 10 * w.shape[-1] + (w**2 - 10 * np.cos(2 * np.pi * w)).sum(-1)
 
 
-gap_ls = chord_violations(least_squares, 3, 100_000, rng)
-gap_ra = chord_violations(rastrigin, 3, 100_000, rng)
-print(f"least squares: chord below the curve in {(gap_ls > 1e-9).sum()} of 100000 random triples")
-print(f"Rastrigin:     chord below the curve in {(gap_ra > 1e-9).mean():.0%} of 100000, by up to {gap_ra.max():.0f}")
+gap_ls = chord_violations(least_squares, dim, pairs, box, rng)
+gap_ra = chord_violations(rastrigin, dim, pairs, box, rng)
+rate_ra = (gap_ra > tol).mean()
+print(f"least squares: chord below the curve in {(gap_ls > tol).sum()} of {pairs} random triples")
+print(f"Rastrigin:     chord below the curve in {rate_ra:.0%} of {pairs}, by up to {gap_ra.max():.0f}")
 
 # claim: global-chord [pairs=gap_ls.size]
-assert gap_ls.max() < 1e-9  # convex: the chord is never below the graph
-assert (gap_ra > 1e-9).mean() > 0.1 and gap_ra.max() > 10  # non-convex: often, and by a lot
+assert gap_ls.max() < tol  # convex: the chord is never below the graph
+assert rate_ra > min_rate and gap_ra.max() > min_gap  # non-convex: often, and by a lot
 # --8<-- [end:chord]
 
 # --8<-- [start:benchmarks]
 import numpy as np
 
 # f(x, y), search box, published global minimum value and minimizers (Jamil & Yang 2013).
+R_BOX, ROSENBROCK_B, CAMEL_A, CAMEL_F = 5.12, 100, 2.1, -1.0316  # Rastrigin's box, two coefficients, camel's f*
+HIMMELBLAU = [(3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848126)]
+CAMEL = [(0.0898, -0.7126), (-0.0898, 0.7126)]
 BENCHMARKS = {
     "Rastrigin": (
         lambda x, y: 20 + x**2 - 10 * np.cos(2 * np.pi * x) + y**2 - 10 * np.cos(2 * np.pi * y),
-        (-5.12, 5.12, -5.12, 5.12),
+        (-R_BOX, R_BOX, -R_BOX, R_BOX),
         0.0,
         [(0.0, 0.0)],
     ),
@@ -123,7 +143,7 @@ BENCHMARKS = {
         [(0.0, 0.0)],
     ),
     "Rosenbrock": (
-        lambda x, y: 100 * (y - x**2) ** 2 + (1 - x) ** 2,
+        lambda x, y: ROSENBROCK_B * (y - x**2) ** 2 + (1 - x) ** 2,
         (-2.0, 2.0, -1.0, 3.0),
         0.0,
         [(1.0, 1.0)],
@@ -132,13 +152,13 @@ BENCHMARKS = {
         lambda x, y: (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2,
         (-5.0, 5.0, -5.0, 5.0),
         0.0,
-        [(3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848126)],
+        HIMMELBLAU,
     ),
     "Six-hump camel": (
-        lambda x, y: (4 - 2.1 * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2,
+        lambda x, y: (4 - CAMEL_A * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2,
         (-3.0, 3.0, -2.0, 2.0),
-        -1.0316,
-        [(0.0898, -0.7126), (-0.0898, 0.7126)],
+        CAMEL_F,
+        CAMEL,
     ),
 }
 
@@ -180,29 +200,45 @@ def local_minima(f, box: tuple[float, ...], n: int = 801) -> np.ndarray:
 
 # Number of local minima in the box, where it is known (Ackley: "many", no exact count published).
 KNOWN_COUNT = {"Rastrigin": 121, "Ackley": None, "Rosenbrock": 1, "Himmelblau": 4, "Six-hump camel": 6}
+n_grid, tol_f, tol_x, many = 801, 1e-4, 1e-3, 100  # n_grid points per side: the grid contains the box's centre
 
+counts = {}
 print(f"{'function':15} {'local minima':>12} {'global':>6} {'published f*':>12} {'found f*':>10} {'x* error':>9}")
 for name, (f, box, f_star, x_stars) in BENCHMARKS.items():
-    minima = local_minima(f, box)
+    minima = local_minima(f, box, n_grid)
     values = f(*minima.T)
-    best = minima[values < values.min() + 1e-4]  # all points sharing the lowest value
+    best = minima[values < values.min() + tol_f]  # all points sharing the lowest value
     error = max(np.linalg.norm(best - np.array(x), axis=1).min() for x in x_stars)
+    counts[name] = len(minima)
     print(f"{name:15} {len(minima):12} {len(best):6} {f_star:12.4f} {round(values.min(), 4) + 0.0:10.4f} {error:9.4f}")
     # claim: global-benchmarks
-    assert abs(values.min() - f_star) < 1e-4  # the published value (to its printed digits)
-    assert len(best) == len(x_stars) and error < 1e-3  # at the published points, all of them
-    assert np.all(f(*np.array(x_stars).T) < f_star + 1e-4)
+    assert abs(values.min() - f_star) < tol_f  # the published value (to its printed digits)
+    assert len(best) == len(x_stars) and error < tol_x  # at the published points, all of them
+    assert np.all(f(*np.array(x_stars).T) < f_star + tol_f)
     # claim: global-benchmark-counts
     known = KNOWN_COUNT[name]
-    assert len(minima) == known if known else len(minima) > 100
+    assert len(minima) == known if known else len(minima) > many
+
+# Ackley's minimum is a kink: a grid that misses the origin leaves Newton's method nothing to converge to.
+ackley, ackley_box = BENCHMARKS["Ackley"][:2]
+missed = local_minima(ackley, ackley_box, n_grid - 1)  # an even number of points: the origin is not on the grid
+lowest_missed = ackley(*missed.T).min()
+print(f"Ackley on a grid of {n_grid - 1}^2 points: {len(missed)} local minima, lowest {lowest_missed:.2f}")
+grad0, hess0 = derivatives(ackley, np.zeros((1, 2)))  # what Newton's test sees at the kink
+# claim: global-ackley-kink
+assert np.all(grad0 == 0) and np.all(np.linalg.eigvalsh(hess0) > 0)  # zero by symmetry: it passes the test
+assert len(missed) == counts["Ackley"] - 1 and lowest_missed > 1  # only the kink at the origin is lost
+assert ackley(0.0, 0.0) < tol_f and np.all(ackley(*(1e-9 * np.eye(2))) > ackley(0.0, 0.0))  # though it is there
 # --8<-- [end:benchmarks]
 
 # --8<-- [start:step-size]
 import numpy as np
 
+n, d, n_starts, steps, tol, blow_up = 200, 5, 1000, 300, 1e-9, 1e3
+below, above = 1.9, 2.1  # step sizes below / L and above / L, on either side of 2 / L
 rng = np.random.default_rng(0)
-X = rng.standard_normal((200, 5))
-y = X @ rng.standard_normal(5) + 0.3 * rng.standard_normal(200)
+X = rng.standard_normal((n, d))
+y = X @ rng.standard_normal(d) + 0.3 * rng.standard_normal(n)
 A, b = 2 * X.T @ X / len(y), 2 * X.T @ y / len(y)  # L(w) = |Xw - y|^2 / n has ∇L(w) = A w - b
 L = np.linalg.eigvalsh(A).max()  # the largest curvature
 w_star = np.linalg.solve(A, b)
@@ -214,25 +250,32 @@ def loss(W: np.ndarray) -> np.ndarray:
 
 
 gaps = {}
-for factor in (1.9, 2.1):  # step size η = factor / L
-    W = rng.normal(0.0, 10.0, size=(1000, 5))  # 1000 random starts
-    for _ in range(300):
+for factor in (below, above):  # step size η = factor / L
+    W = rng.normal(0.0, 10.0, size=(n_starts, d))  # random starts
+    for _ in range(steps):
         W = W - factor / L * (W @ A - b)
     gaps[factor] = loss(W) - loss(w_star[None])[0]
     gap = gaps[factor]
-    shown = "below 1e-9 from every start" if gap.max() < 1e-9 else f"{np.median(gap):.0e} (median)"
-    print(f"step {factor}/L, 300 steps: loss above the minimum {shown}")
+    shown = f"below {tol:.0e} from every start" if gap.max() < tol else f"{np.median(gap):.0e} (median)"
+    print(f"step {factor}/L, {steps} steps: loss above the minimum {shown}")
 
 # claim: global-convex-step [starts=len(W)]
-assert gaps[1.9].max() < 1e-9  # below 2/L: every start converges to the minimum
-assert gaps[2.1].min() > 1e3  # above 2/L: every start diverges, on a convex loss
+assert gaps[below].max() < tol and below < 2  # below 2/L: every start converges to the minimum
+assert gaps[above].min() > blow_up and above > 2  # above 2/L: every start diverges, on a convex loss
 # --8<-- [end:step-size]
 
 # --8<-- [start:race]
 import matplotlib.pyplot as plt
 import numpy as np
 
-LO, HI = -5.12, 5.12  # the search box [-5.12, 5.12]^2
+
+class Race:
+    """The settings of the comparison, shared by the methods below."""
+
+    LO, HI = -5.12, 5.12  # the search box [LO, HI]^2
+    LR, RESTART_EVERY = 0.002, 10  # gradient descent: step, and steps between restarts
+    SIGMA, T_START, T_END = 0.5, 10.0, 1e-3  # simulated annealing: step spread, first and last temperature
+    POP, F, CR = 20, 0.8, 0.9  # differential evolution: population, difference weight, crossover rate
 
 
 def rastrigin(x: np.ndarray) -> np.ndarray:
@@ -251,29 +294,29 @@ class Counted:
         return self.f(x)
 
 
-def gradient_descent(f, runs, budget, rng, steps_per_start, lr=0.002):
+def gradient_descent(f, runs, budget, rng, steps_per_start, lr=Race.LR):
     """Gradient descent from random starts, restarting every steps_per_start steps; best value per run.
 
     The gradient is taken by forward differences, so one step costs d + 1 = 3 evaluations.
     """
     best, h, eye = np.full(runs, np.inf), 1e-7, np.eye(2)
     for _ in range(budget // (3 * steps_per_start)):
-        x = rng.uniform(LO, HI, (runs, 2))
+        x = rng.uniform(Race.LO, Race.HI, (runs, 2))
         for _ in range(steps_per_start):
             fx = f(x)
             grad = (f(x[:, None, :] + h * eye) - fx[:, None]) / h
             best = np.minimum(best, fx)
-            x = np.clip(x - lr * grad, LO, HI)
+            x = np.clip(x - lr * grad, Race.LO, Race.HI)
     return best
 
 
-def simulated_annealing(f, runs, budget, rng, t_start=10.0, t_end=1e-3, sigma=0.5):
+def simulated_annealing(f, runs, budget, rng, t_start=Race.T_START, t_end=Race.T_END, sigma=Race.SIGMA):
     """Metropolis random walk with geometric cooling (Kirkpatrick et al. 1983); best value per run."""
-    x = rng.uniform(LO, HI, (runs, 2))
+    x = rng.uniform(Race.LO, Race.HI, (runs, 2))
     fx = f(x)
     best = fx.copy()
     for t in t_start * (t_end / t_start) ** np.linspace(0, 1, budget - 1):
-        y = np.clip(x + sigma * rng.standard_normal((runs, 2)), LO, HI)
+        y = np.clip(x + sigma * rng.standard_normal((runs, 2)), Race.LO, Race.HI)
         fy = f(y)
         accept = rng.random(runs) < np.exp(np.minimum(0.0, (fx - fy) / t))  # always accept downhill
         x, fx = np.where(accept[:, None], y, x), np.where(accept, fy, fx)
@@ -281,9 +324,9 @@ def simulated_annealing(f, runs, budget, rng, t_start=10.0, t_end=1e-3, sigma=0.
     return best
 
 
-def differential_evolution(f, runs, budget, rng, pop=20, F=0.8, CR=0.9):
+def differential_evolution(f, runs, budget, rng, pop=Race.POP, F=Race.F, CR=Race.CR):
     """DE/rand/1/bin (Storn & Price 1997) with a population of pop; best value per run."""
-    X = rng.uniform(LO, HI, (runs, pop, 2))
+    X = rng.uniform(Race.LO, Race.HI, (runs, pop, 2))
     fX = f(X)
     run, me = np.arange(runs)[:, None], np.arange(pop)
     for _ in range(budget // pop - 1):
@@ -291,7 +334,7 @@ def differential_evolution(f, runs, budget, rng, pop=20, F=0.8, CR=0.9):
         keys[:, me, me] = 2.0  # never pick yourself
         r = np.argsort(keys, axis=-1)[..., :3]  # three distinct other members, in random order
         a, b, c = (X[run, r[..., k]] for k in range(3))
-        mutant = np.clip(a + F * (b - c), LO, HI)
+        mutant = np.clip(a + F * (b - c), Race.LO, Race.HI)
         cross = rng.random((runs, pop, 2)) < CR
         cross[run, me, rng.integers(0, 2, (runs, pop))] = True  # at least one coordinate from the mutant
         trial = np.where(cross, mutant, X)
@@ -301,55 +344,86 @@ def differential_evolution(f, runs, budget, rng, pop=20, F=0.8, CR=0.9):
     return fX.min(-1)
 
 
-METHODS = {
-    "gradient descent, one start": lambda f, n, b, rng: gradient_descent(f, n, b, rng, steps_per_start=b // 3),
-    "gradient descent, restarts": lambda f, n, b, rng: gradient_descent(f, n, b, rng, steps_per_start=10),
-    "simulated annealing": simulated_annealing,
-    "differential evolution": differential_evolution,
-}
+def methods() -> dict:
+    """The four methods by name, each called as method(f, runs, budget, rng) -> best value per run."""
+    return {
+        "gradient descent, one start": lambda f, n, b, rng: gradient_descent(f, n, b, rng, steps_per_start=b // 3),
+        "gradient descent, restarts": lambda f, n, b, rng: gradient_descent(f, n, b, rng, Race.RESTART_EVERY),
+        "simulated annealing": simulated_annealing,
+        "differential evolution": differential_evolution,
+    }
 
 
-def success_rates(f, runs: int, budget: int, below: float = 0.5, seed: int = 0) -> tuple[dict, dict]:
+def success_rates(f, runs: int, budget: int, below: float, seed: int = 0) -> tuple[dict, dict]:
     """Per method: the fraction of runs whose best value is below `below`, and evaluations used per run."""
     rates, used = {}, {}
-    for name, method in METHODS.items():
+    for name, method in methods().items():
         counted = Counted(f)
         best = method(counted, runs, budget, np.random.default_rng(seed))
         rates[name], used[name] = (best < below).mean(), counted.evals
     return rates, used
 
 
-# Success: a best value below 0.5. Every other local minimum of Rastrigin is at 0.99 or higher.
-RUNS, BUDGETS = 200, (125, 250, 500, 1000, 2000)
+METHODS = methods()
+# Success: a best value below BELOW, lower than every local minimum of Rastrigin but the global one.
+BELOW, RUNS, BUDGETS = 0.5, 200, (125, 250, 500, 1000, 2000)
+u = np.linspace(Race.LO, Race.HI, 1_000_001)  # Rastrigin is a sum of one term per coordinate: its minima are sums too
+g = u**2 - 10 * np.cos(2 * np.pi * u) + 10
+g_minima = np.sort(g[1:-1][(g[1:-1] < g[:-2]) & (g[1:-1] < g[2:])])
+second_lowest = g_minima[0] + g_minima[1]  # the lowest local minimum of the 2-D function other than 0
+assert g_minima[0] < 1e-9 and second_lowest > BELOW  # so "below BELOW" means "in the global minimum's basin"
+
 curves, overspent = {name: [] for name in METHODS}, []
 for budget in BUDGETS:
-    rates, used = success_rates(rastrigin, RUNS, budget)
+    rates, used = success_rates(rastrigin, RUNS, budget, BELOW)
     for name in METHODS:
         curves[name].append(rates[name])
     overspent += [name for name in METHODS if used[name] > budget]
-print(f"{'method (budget 2000)':28} {'evaluations per run':>19} {'success rate':>13}")
+print(f"{f'method (budget {budget})':28} {'evaluations per run':>19} {'success rate':>13}")
 for name in METHODS:
     print(f"{name:28} {used[name]:19} {rates[name]:13.1%}")
 
 one, restarts = rates["gradient descent, one start"], rates["gradient descent, restarts"]
 sa, de = rates["simulated annealing"], rates["differential evolution"]
+global_margin, restart_margin, one_max = 0.3, 0.1, 0.05
+# What the figure shows: one start near 0 at every budget; SA and DE cross each other on the way up.
+one_curve_max = max(curves["gradient descent, one start"])
+sa_minus_de = np.subtract(curves["simulated annealing"], curves["differential evolution"])
+assert one_curve_max < one_max and sa_minus_de.max() > 0 > sa_minus_de.min()
 # claim: global-race [runs=RUNS]
-assert min(sa, de) > restarts + 0.3  # the global methods beat restarted GD by a wide margin
-assert restarts > one + 0.1  # and restarts beat a single descent
-assert one < 0.05  # one descent ends in the global minimum only if it starts in its basin
+assert min(sa, de) > restarts + global_margin  # the global methods beat restarted GD by a wide margin
+assert restarts > one + restart_margin  # and restarts beat a single descent
+assert one < one_max  # one descent ends in the global minimum only if it starts in its basin
 assert not overspent  # and nobody used more evaluations than the budget
+
+WELL_AT, WELL_WIDTH, WELL_DEPTH = np.array([2.5, -2.5]), 0.01, 60.0  # a narrow well on a hilltop of Rastrigin
 
 
 def rastrigin_with_well(x: np.ndarray) -> np.ndarray:
-    """Rastrigin plus a narrow well of depth 60 on a hilltop: f(2.5, -2.5) = 52.5 - 60 = -7.5 is the new minimum."""
-    return rastrigin(x) - 60 * np.exp(-((x - np.array([2.5, -2.5])) ** 2).sum(-1) / (2 * 0.01**2))
+    """Rastrigin plus a narrow Gaussian well of depth WELL_DEPTH and width WELL_WIDTH centred at WELL_AT."""
+    return rastrigin(x) - WELL_DEPTH * np.exp(-((x - WELL_AT) ** 2).sum(-1) / (2 * WELL_WIDTH**2))
 
 
-well_rates, _ = success_rates(rastrigin_with_well, RUNS, 2000, below=0.0)  # Rastrigin >= 0: only the well is < 0
-print(f"narrow well found (methods in the order above): {', '.join(f'{r:.0%}' for r in well_rates.values())}")
+# The new global minimum: the lowest point of a fine grid around the well, refined by a finer one.
+centre = WELL_AT
+reach = 5  # the search around the well covers `reach` widths; beyond that the well is negligible
+for half in (reach * WELL_WIDTH, 0.05 * WELL_WIDTH, 0.0005 * WELL_WIDTH):
+    axis = np.linspace(-half, half, 201)
+    grid = centre + np.stack(np.meshgrid(axis, axis), -1).reshape(-1, 2)
+    centre = grid[rastrigin_with_well(grid).argmin()]
+well_min = rastrigin_with_well(centre)
+# Away from the well (distance r >= reach widths) Rastrigin is >= 0 and the well adds at most -depth e^{-r²/2w²}.
+elsewhere_bound = -WELL_DEPTH * np.exp(-(reach**2) / 2)
+well_below = 0.0  # Rastrigin >= 0 everywhere: only the well goes below 0
+well_rates, _ = success_rates(rastrigin_with_well, RUNS, budget, well_below)
+print(f"new global minimum {well_min:.6f} at ({centre[0]:.6f}, {centre[1]:.6f}); elsewhere above {elsewhere_bound:.1e}")
+print(f"narrow well found (methods in the order above): {', '.join(f'{r:.1%}' for r in well_rates.values())}")
+well_max_rate = 0.02
 # claim: global-no-guarantee [runs=RUNS]
-assert rastrigin_with_well(np.array([2.5, -2.5])) < -7.49
-assert max(well_rates.values()) < 0.02  # every method misses the true global minimum
+hill = rastrigin(WELL_AT)  # the cosine terms peak at WELL_AT: near a hilltop of Rastrigin
+assert well_min < elsewhere_bound  # the lowest point near the well is lower than anything away from it
+assert np.linalg.norm(centre - WELL_AT) < WELL_WIDTH and np.allclose(np.cos(2 * np.pi * WELL_AT), -1)
+assert max(well_rates.values()) < well_max_rate  # every method misses the true global minimum
 
 fig, ax = plt.subplots(figsize=(6.5, 3.6))
 for name, marker in zip(METHODS, "ovsD", strict=True):
@@ -364,6 +438,8 @@ fig.savefig("global-minimum-success.svg")
 # --8<-- [end:race]
 
 # --8<-- [start:mse-network]
+import itertools
+
 import numpy as np
 
 
@@ -398,18 +474,28 @@ def train(runs: int, hidden: int, x: np.ndarray, y: np.ndarray, steps: int = 400
     return theta, c
 
 
-x = np.linspace(-2, 2, 64)
-y = np.sin(2 * x)
-theta, c = train(runs=50, hidden=3, x=x, y=y)
+runs, hidden, n_points, span, freq, steps, lr = 50, 3, 64, 2, 2, 400, 0.05
+min_distance, loss_tol, ratio, slack, min_share = 0.1, 1e-12, 2, 1e-3, 0.9
+x = np.linspace(-span, span, n_points)
+y = np.sin(freq * x)
+theta, c = train(runs, hidden, x, y, steps, lr)
 swapped = theta[:, [1, 0, 2], :]  # hidden units 1 and 2 trade places: same function
 middle = (theta + swapped) / 2  # the midpoint of the two parameter vectors
 loss, loss_swapped, loss_middle = mse(theta, c, x, y), mse(swapped, c, x, y), mse(middle, c, x, y)
-print(f"50 trained networks: median MSE {np.median(loss):.4f}; units 1 and 2 swapped {np.median(loss_swapped):.4f}")
-print(f"midpoint of the two: median MSE {np.median(loss_middle):.2f}, higher in {(loss_middle > loss).mean():.0%}")
+share_higher = (loss_middle > ratio * loss + slack).mean()
+unit_gaps = np.linalg.norm(theta[:, :, None] - theta[:, None, :], axis=-1)[:, [0, 0, 1], [1, 2, 2]]  # unit pairs
+print(f"{runs} trained networks: median MSE {np.median(loss):.4f}; units 1 and 2 swapped {np.median(loss_swapped):.4f}")
+print(f"midpoint of the two: median MSE {np.median(loss_middle):.2f}, more than {ratio}x higher in {share_higher:.0%}")
+print(f"closest two hidden units of any network: {unit_gaps.min():.2f} apart")
 # claim: global-mse-not-convex [runs=len(loss)]
 assert np.allclose(predict(theta, c, x), predict(swapped, c, x))  # same predictions, so same MSE
-assert np.all(np.abs(loss_swapped - loss) < 1e-12) and np.all(np.abs(swapped - theta).max((1, 2)) > 0.1)
-assert (loss_middle > 2 * loss + 1e-3).mean() >= 0.9  # the chord inequality fails for most runs
+assert np.all(np.abs(loss_swapped - loss) < loss_tol) and np.all(np.abs(swapped - theta).max((1, 2)) > min_distance)
+assert share_higher >= min_share  # the chord inequality fails for most runs
+orderings = list(itertools.permutations(range(hidden)))
+loss_orderings = np.stack([mse(theta[:, list(order)], c, x, y) for order in orderings])
+# claim: global-permutations [runs=len(loss)]
+assert unit_gaps.min() > min_distance  # all units differ: the orderings are distinct parameter vectors
+assert np.abs(loss_orderings - loss).max() < loss_tol  # at the same loss
 # --8<-- [end:mse-network]
 
 # --8<-- [start:generalization]
@@ -417,10 +503,10 @@ import numpy as np
 from numpy.polynomial import chebyshev
 
 
-def sample(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """n noisy points of y = sin(πx) + ε, x uniform in [-1, 1], ε ~ N(0, 0.2²)."""
-    x = rng.uniform(-1, 1, n)
-    return x, np.sin(np.pi * x) + 0.2 * rng.standard_normal(n)
+def sample(n: int, width: float, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """n noisy points of y = sin(πx) + ε, x uniform in [-width, width], ε ~ N(0, noise²)."""
+    x = rng.uniform(-width, width, n)
+    return x, np.sin(np.pi * x) + noise * rng.standard_normal(n)
 
 
 def train_test_mse(degree: int, x, y, x_test, y_test) -> tuple[float, float]:
@@ -430,33 +516,46 @@ def train_test_mse(degree: int, x, y, x_test, y_test) -> tuple[float, float]:
     return train, np.mean((chebyshev.chebval(x_test, coef) - y_test) ** 2)
 
 
+seeds, n_train, n_test, width, noise = 200, 10, 1000, 1.0, 0.2
+high, low = 9, 3  # polynomial degrees: high interpolates n_train points
+zero_tol, min_share, min_ratio = 1e-12, 0.9, 10
 results = []
-for seed in range(200):
+for seed in range(seeds):
     rng = np.random.default_rng(seed)
-    x, y = sample(10, rng)
-    x_test, y_test = sample(1000, rng)
-    results.append([*train_test_mse(9, x, y, x_test, y_test), *train_test_mse(3, x, y, x_test, y_test)])
-train9, test9, train3, test3 = np.array(results).T
-zero = "< 1e-12" if train9.max() < 1e-12 else "larger"
-print(f"degree 9 (interpolates): train MSE {zero}, median test MSE {np.median(test9):.2g}")
-print(f"degree 3:                median train MSE {np.median(train3):.3f}, median test MSE {np.median(test3):.3f}")
-print(f"the degree-3 fit has the lower test MSE in {(test3 < test9).mean():.0%} of 200 seeds")
+    x, y = sample(n_train, width, noise, rng)
+    x_test, y_test = sample(n_test, width, noise, rng)
+    results.append([*train_test_mse(high, x, y, x_test, y_test), *train_test_mse(low, x, y, x_test, y_test)])
+train_hi, test_hi, train_lo, test_lo = np.array(results).T
+share = (test_lo < test_hi).mean()
+zero = f"< {zero_tol:.0e}" if train_hi.max() < zero_tol else "larger"
+print(f"degree {high} (interpolates): train MSE {zero}, median test MSE {np.median(test_hi):.2g}")
+print(f"degree {low}: smallest train MSE {train_lo.min():.4f}, median test MSE {np.median(test_lo):.3f}")
+print(f"the degree-{low} fit has the lower test MSE in {share:.0%} of {seeds} seeds")
 
 # claim: global-generalization [seeds=len(results)]
-assert np.all(train9 < 1e-12) and np.all(train3 > train9)  # degree 9 reaches the global minimum, 0
-assert (test3 < test9).mean() > 0.9 and np.median(test9) > 10 * np.median(test3)
+assert np.all(train_hi < zero_tol) and np.all(train_lo > zero_tol)  # degree 9 reaches the global minimum, 0
+assert share > min_share and np.median(test_hi) > min_ratio * np.median(test_lo)
 # --8<-- [end:generalization]
 
 # --8<-- [start:figure-cases]
 import matplotlib.pyplot as plt
 import numpy as np
 
-x = np.linspace(-2.2, 2.2, 400)
+
+def tilted(x):
+    """The tilted double well x^4 - 3x^2 + x of the local-minimum page."""
+    return x**4 - 3 * x**2 + x
+
+
+x_global, x_max, x_local = np.sort(np.roots([4.0, 0.0, -6.0, 1.0]).real)  # f'(x) = 4x^3 - 6x + 1 = 0
+assert np.isreal(np.roots([4.0, 0.0, -6.0, 1.0])).all() and tilted(x_global) < tilted(x_local) < tilted(x_max)
+x = np.linspace(-2.2, 2.2, 401)
+assert tilted(x).min() >= tilted(x_global) and np.all((x**2 - 1) ** 2 >= 0) and np.all(np.exp(x) > 0)
 fig, axes = plt.subplots(1, 3, figsize=(9, 3))
 ax = axes[0]
-ax.plot(x, x**4 - 3 * x**2 + x, color="0.3")  # the tilted double well of the local-minimum page
-ax.plot([-1.3008], [-3.5139], "o", color="C3", label="global minimum")
-ax.plot([1.1309], [-1.0702], "s", color="C0", label="local minimum")
+ax.plot(x, tilted(x), color="0.3")
+ax.plot([x_global], [tilted(x_global)], "o", color="C3", label="global minimum")
+ax.plot([x_local], [tilted(x_local)], "s", color="C0", label="local minimum")
 ax.set(title="one global minimizer", ylim=(-4.5, 6))
 ax.legend(fontsize=8, loc="upper center")
 ax = axes[1]

@@ -28,20 +28,21 @@ def hessian_both_ways(f, x: torch.Tensor, h: float = 1e-5) -> tuple[torch.Tensor
 
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-seeds = range(20)
+n_functions, dim, tol_autograd, tol_differences = 20, 5, 1e-12, 1e-7
+seeds = range(n_functions)
 for device in devices:
     worst_autograd, worst_differences = 0.0, 0.0
     for seed in seeds:
-        f = random_function(seed)
-        x = torch.randn(5, dtype=torch.float64, generator=torch.Generator().manual_seed(100 + seed)).to(device)
+        f = random_function(seed, dim)
+        x = torch.randn(dim, dtype=torch.float64, generator=torch.Generator().manual_seed(100 + seed)).to(device)
         exact, differences = hessian_both_ways(f, x)
         scale = exact.abs().max()
         worst_autograd = max(worst_autograd, ((exact - exact.T).abs().max() / scale).item())
         worst_differences = max(worst_differences, ((differences - differences.T).abs().max() / scale).item())
         # claim: hessian-symmetric [seeds=len(seeds) devices=devices]
-        assert (exact - exact.T).abs().max() <= 1e-12 * scale
-        assert (differences - differences.T).abs().max() <= 1e-7 * scale  # not symmetrized, symmetric anyway
-        assert (differences - exact).abs().max() <= 1e-7 * scale
+        assert (exact - exact.T).abs().max() <= tol_autograd * scale
+        assert (differences - differences.T).abs().max() <= tol_differences * scale  # not symmetrized, yet symmetric
+        assert (differences - exact).abs().max() <= tol_differences * scale
     if device == "cpu":
         print(f"largest |H - H^T| / max|H| over {len(seeds)} functions:")
         bound = 10.0 ** np.ceil(np.log10(max(worst_autograd, 1e-300)))  # rounding level: print its order only
@@ -75,20 +76,21 @@ def mixed(x, y, k):
     return xy, yx
 
 
-ks = np.array([1e-1, 1e-2, 1e-3])
+ks, tol_origin, tol_away, min_radius = np.array([1e-1, 1e-2, 1e-3]), 1e-4, 1e-5, 0.2
+expected_xy, expected_yx = -1, 1  # the two orders at the origin, derived in the text
 xy0, yx0 = mixed(0.0, 0.0, ks)
 print("at the origin, k = " + ", ".join(f"{k:.0e}" for k in ks))
 print("  f_xy = " + ", ".join(f"{v:+.4f}" for v in xy0) + "   f_yx = " + ", ".join(f"{v:+.4f}" for v in yx0))
 # claim: hessian-schwarz-fails [steps=ks.size]
-assert np.all(np.abs(xy0 + 1) < 1e-4) and np.all(np.abs(yx0 - 1) < 1e-4)
+assert np.all(np.abs(xy0 - expected_xy) < tol_origin) and np.all(np.abs(yx0 - expected_yx) < tol_origin)
 
 rng = np.random.default_rng(0)
 points = rng.uniform(-1, 1, size=(2, 1000))
-points = points[:, np.hypot(*points) > 0.2]  # away from the origin f is smooth
+points = points[:, np.hypot(*points) > min_radius]  # away from the origin f is smooth
 xy, yx = mixed(points[0], points[1], 1e-4)
 print(f"at {points.shape[1]} points away from the origin: largest |f_xy - f_yx| = {np.abs(xy - yx).max():.0e}")
 # claim: hessian-schwarz-fails [points=len(points.T)]
-assert np.abs(xy - yx).max() < 1e-5
+assert np.abs(xy - yx).max() < tol_away
 # --8<-- [end:schwarz]
 
 # --8<-- [start:taylor]
@@ -124,23 +126,26 @@ def taylor_errors(f, x: torch.Tensor, d: torch.Tensor, hs: np.ndarray) -> tuple[
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 hs = np.logspace(-1.5, -3.5, 9)
-seeds = range(20)
+n_functions, dim = 20, 5
+order_first, order_second, tol_first, tol_second = 2, 3, 0.25, 0.15  # expected error orders, and tolerances
+seeds = range(n_functions)
 for device in devices:
     orders = []
     for seed in seeds:
         gen = torch.Generator().manual_seed(200 + seed)
-        x, d = torch.randn(2, 5, dtype=torch.float64, generator=gen).to(device)
-        first, second = taylor_errors(random_function(seed), x, d / d.norm(), hs)
+        x, d = torch.randn(2, dim, dtype=torch.float64, generator=gen).to(device)
+        first, second = taylor_errors(random_function(seed, dim), x, d / d.norm(), hs)
         # slope of log(error) against log(h): the order of the error
         orders.append([np.polyfit(np.log(hs), np.log(e), 1)[0] for e in (first, second)])
     orders = np.array(orders)
     if device == "cpu":
-        print(f"error order over {len(seeds)} functions (slope of log error vs log h, 3e-4 <= h <= 0.03):")
+        where = f"{hs.min():.1e} <= h <= {hs.max():.3f}"
+        print(f"error order over {len(seeds)} functions (slope of log error vs log h, {where}):")
         print(f"  first-order model:  {orders[:, 0].min():.2f} to {orders[:, 0].max():.2f}")
         print(f"  second-order model: {orders[:, 1].min():.2f} to {orders[:, 1].max():.2f}")
     # claim: hessian-taylor-cubic [seeds=len(seeds) devices=devices]
-    assert np.all(np.abs(orders[:, 0] - 2) < 0.25)
-    assert np.all(np.abs(orders[:, 1] - 3) < 0.15)
+    assert np.all(np.abs(orders[:, 0] - order_first) < tol_first)
+    assert np.all(np.abs(orders[:, 1] - order_second) < tol_second)
 # --8<-- [end:taylor]
 
 # --8<-- [start:figure]
@@ -165,6 +170,11 @@ values = np.array([f(x + h * d).item() for h in hs])
 f0, slope, curv = f(x).item(), (g @ d).item(), (d @ H @ d).item()
 first = np.abs(values - f0 - hs * slope)
 second = np.abs(values - f0 - hs * slope - hs**2 / 2 * curv)
+small = hs <= 1e-2  # where the Taylor orders show
+slope_first, slope_second = (np.polyfit(np.log(hs[small]), np.log(e[small]), 1)[0] for e in (first, second))
+ratio_at_1 = first[-1] / second[-1]  # at h = 1 both models are poor
+assert abs(slope_first - 2) < 0.1 and abs(slope_second - 3) < 0.1  # the dashed lines fit
+assert second[0] < 0.01 * first[0] and 0.5 < ratio_at_1 < 2  # far below at small h; about equal at h = 1
 
 fig, ax = plt.subplots(figsize=(6.4, 3.8))
 ax.loglog(hs, first, "o", ms=3, color="C0", label="first-order model (gradient)")
@@ -194,19 +204,36 @@ def hessian_by_differences(w: np.ndarray, X: np.ndarray, y: np.ndarray, h: float
 
 
 rng = np.random.default_rng(0)
-n, d = 200, 5
+n, d, n_weights, scale, tol = 200, 5, 20, 10, 1e-9
 X = rng.normal(size=(n, d))
 formula = 2 * X.T @ X / n  # depends on the inputs X only
 gaps = []
-for seed in range(20):  # 20 random weights, each with its own random targets
+for seed in range(n_weights):  # random weights, each with its own random targets
     r = np.random.default_rng(seed)
-    w, y = r.normal(scale=10, size=d), r.normal(size=n)
+    w, y = r.normal(scale=scale, size=d), r.normal(size=n)
     gaps.append(np.abs(hessian_by_differences(w, X, y) - formula).max() / np.abs(formula).max())
+eig = np.linalg.eigvalsh(formula)
 bound = 10.0 ** np.ceil(np.log10(max(max(gaps), 1e-300)))  # rounding level: print its order only
-print(f"H = 2 X^T X / n at all 20 weights and targets: largest relative gap below {bound:.0e}")
-print("eigenvalues:", np.round(np.linalg.eigvalsh(formula), 3))
+print(f"H = 2 X^T X / n at all {n_weights} weights and targets: largest relative gap below {bound:.0e}")
+print("eigenvalues:", np.round(eig, 3))
 # claim: hessian-least-squares [weights=len(gaps)]
-assert max(gaps) < 1e-9
+assert max(gaps) < tol
+
+# The condition number sets the speed of gradient descent: with step 1/L the error along eigenvector i
+# shrinks by exactly 1 - lambda_i / L per step, the slowest along the flattest: 1 - 1/kappa.
+eigvals, V = np.linalg.eigh(formula)
+kappa, steps = eigvals[-1] / eigvals[0], 10
+w_star = np.linalg.lstsq(X, y, rcond=None)[0]
+path = [np.zeros(d)]
+for _ in range(steps):
+    path.append(path[-1] - loss_gradient(path[-1], X, y) / eigvals[-1])
+along = (np.array(path) - w_star) @ V  # the error in the eigenvector basis, one row per step
+predicted = along[0] * (1 - eigvals / eigvals[-1]) ** np.arange(steps + 1)[:, None]
+flattest = along[-1, 0] / along[-2, 0]  # measured shrink factor along the flattest eigenvector
+print(f"condition number {kappa:.3f}; along the flattest eigenvector the error shrinks by {flattest:.4f} per step")
+# claim: hessian-condition-rate
+assert np.allclose(along, predicted, rtol=0, atol=1e-9 * np.abs(along[0]).max())  # each component: 1 - lambda_i/L
+assert abs(flattest - (1 - 1 / kappa)) < 1e-9  # the slowest: 1 - 1/kappa
 # --8<-- [end:least-squares]
 
 # --8<-- [start:least-squares-torch]
@@ -220,23 +247,23 @@ def hessian_at(w: torch.Tensor, X: torch.Tensor, y: torch.Tensor) -> torch.Tenso
 
 
 rng = np.random.default_rng(0)
-n, d = 200, 5
+n, d, n_weights, scale, tol = 200, 5, 20, 10, 1e-12
 X_np = rng.normal(size=(n, d))
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 for device in devices:
     X = torch.tensor(X_np, device=device)
     formula = 2 * X.T @ X / n
     gaps = []
-    for seed in range(20):
+    for seed in range(n_weights):
         r = np.random.default_rng(seed)
-        w, y = (torch.tensor(a, device=device) for a in (r.normal(scale=10, size=d), r.normal(size=n)))
+        w, y = (torch.tensor(a, device=device) for a in (r.normal(scale=scale, size=d), r.normal(size=n)))
         gaps.append(((hessian_at(w, X, y) - formula).abs().max() / formula.abs().max()).item())
     if device == "cpu":
         bound = 10.0 ** np.ceil(np.log10(max(max(gaps), 1e-300)))  # rounding level: print its order only
-        print(f"H = 2 X^T X / n at all 20 weights and targets: largest relative gap below {bound:.0e}")
+        print(f"H = 2 X^T X / n at all {n_weights} weights and targets: largest relative gap below {bound:.0e}")
         print("eigenvalues:", np.round(torch.linalg.eigvalsh(formula).cpu().numpy(), 3))
     # claim: hessian-least-squares-torch [weights=len(gaps) devices=devices]
-    assert max(gaps) < 1e-12
+    assert max(gaps) < tol
 # --8<-- [end:least-squares-torch]
 
 # --8<-- [start:diagonal]
@@ -246,7 +273,8 @@ import numpy as np
 H = np.array([[2.0, 3.0], [3.0, 2.0]])
 eig, vec = np.linalg.eigh(H)
 d = vec[:, 0] * np.sign(vec[0, 0])  # the eigenvector of the smallest eigenvalue, first entry positive
-t = np.linspace(-1, 1, 201)
+t_max, min_count, min_share, size, n_matrices = 1, 5, 0.9, 6, 1000
+t = np.linspace(-t_max, t_max, 201)
 along = (t * d[0]) ** 2 + (t * d[1]) ** 2 + 3 * (t * d[0]) * (t * d[1])  # f(t d)
 print(f"diagonal {np.diag(H)}, eigenvalues {np.round(eig, 6) + 0.0}")
 print(f"along d = ({d[0]:+.3f}, {d[1]:+.3f}): f(t d) = {along[0]:.2f} t^2")
@@ -256,7 +284,7 @@ assert np.all(along[t != 0] < 0)  # f falls along d: the origin is a saddle, not
 
 # Rayleigh: every diagonal entry e_i^T H e_i lies in [lambda_min, lambda_max], and no closer bound holds.
 rng = np.random.default_rng(0)
-A = rng.normal(size=(1000, 6, 6))
+A = rng.normal(size=(n_matrices, size, size))
 Hs = (A + A.transpose(0, 2, 1)) / 2
 eigs = np.linalg.eigvalsh(Hs)
 diag = np.diagonal(Hs, axis1=1, axis2=2)
@@ -264,9 +292,72 @@ inside = (eigs[:, :1] - 1e-12 <= diag) & (diag <= eigs[:, -1:] + 1e-12)
 positive_diagonal = np.all(diag > 0, axis=1)
 indefinite = positive_diagonal & (eigs[:, 0] < 0)
 share = inside.all(axis=1).mean()
-print(f"{Hs.shape[0]} random 6x6 symmetric matrices: diagonal inside [lambda_min, lambda_max] in {share:.0%}")
+print(f"{n_matrices} random {size}x{size} symmetric matrices: diagonal inside [lambda_min, lambda_max] in {share:.0%}")
 print(f"{positive_diagonal.sum()} have a positive diagonal; of these, {indefinite.sum()} have a negative eigenvalue")
 # claim: hessian-diagonal-misleads [matrices=len(Hs)]
 assert inside.all()
-assert positive_diagonal.sum() >= 5 and indefinite.sum() >= 0.9 * positive_diagonal.sum()
+assert positive_diagonal.sum() >= min_count and indefinite.sum() >= min_share * positive_diagonal.sum()
 # --8<-- [end:diagonal]
+
+# --8<-- [start:degenerate]
+import numpy as np
+
+# Three functions with the same gradient (0) and Hessian (diag(0, 2)) at the origin, and three behaviours.
+FUNCTIONS = {
+    "x^4 + y^2": lambda x, y: x**4 + y**2,
+    "-x^4 + y^2": lambda x, y: -(x**4) + y**2,
+    "x^3 + y^2": lambda x, y: x**3 + y**2,
+}
+
+
+def hessian_at_origin(f, h: float = 1e-3) -> np.ndarray:
+    """The 2x2 Hessian of f(x, y) at the origin by central second differences."""
+    e = np.eye(2) * h
+    return np.array([[(f(*(a + b)) - f(*(a - b)) - f(*(b - a)) + f(*(-a - b))) / (4 * h**2) for b in e] for a in e])
+
+
+radius = 0.1
+angles = np.linspace(0, 2 * np.pi, 3600, endpoint=False)
+hessians, lowest = {}, {}
+for name, f in FUNCTIONS.items():
+    hessians[name] = hessian_at_origin(f)
+    lowest[name] = min(f(r * np.cos(angles), r * np.sin(angles)).min() for r in np.linspace(radius / 100, radius, 100))
+    shown = (np.round(hessians[name], 4) + 0.0).tolist()
+    print(f"{name:11} Hessian at 0: {shown}, lowest value within {radius}: {lowest[name]:+.1e}")
+gradients = {
+    name: np.array([f(1e-6, 0.0) - f(-1e-6, 0.0), f(0.0, 1e-6) - f(0.0, -1e-6)]) / 2e-6 for name, f in FUNCTIONS.items()
+}
+# claim: hessian-degenerate
+assert all(np.abs(g).max() < 1e-9 for g in gradients.values())  # the origin is a critical point of all three
+assert all(np.allclose(H, [[0, 0], [0, 2]], atol=1e-5) for H in hessians.values())  # the same Hessian
+assert lowest["x^4 + y^2"] >= 0 and lowest["-x^4 + y^2"] < 0 and lowest["x^3 + y^2"] < 0  # minimum; two saddles
+# --8<-- [end:degenerate]
+
+# --8<-- [start:newton]
+import numpy as np
+
+
+def grad_hess(w: np.ndarray, A: np.ndarray, labels: np.ndarray, lam: float) -> tuple[np.ndarray, np.ndarray]:
+    """Gradient and Hessian of the L2-regularized logistic loss mean(log(1 + exp(-y a.w))) + lam |w|^2 / 2."""
+    s = 1 / (1 + np.exp(labels * (A @ w)))  # sigma(-y a.w)
+    grad = -(A.T @ (labels * s)) / len(labels) + lam * w
+    return grad, (A.T * (s * (1 - s))) @ A / len(labels) + lam * np.eye(w.size)
+
+
+rng = np.random.default_rng(0)
+n, d, lam, steps = 200, 5, 0.1, 12
+A, labels = rng.normal(size=(n, d)), rng.choice([-1.0, 1.0], n)
+path = [np.zeros(d)]
+for _ in range(steps):  # Newton: w <- w - H^{-1} g
+    g, H = grad_hess(path[-1], A, labels, lam)
+    path.append(path[-1] - np.linalg.solve(H, g))
+errors = np.array([np.linalg.norm(w - path[-1]) for w in path[:4]])  # the last iterate serves as w*
+ratios = errors[1:] / errors[:-1] ** 2  # quadratic convergence: e_{k+1} <= C e_k^2
+print("Newton errors: " + ", ".join(f"{e:.1e}" for e in errors[:3]) + f", then below {1e-12:.0e}")
+print(f"e_(k+1) / e_k^2: {', '.join(f'{r:.3f}' for r in ratios[:2])}")
+c_max, tol = 1.0, 1e-12
+c_measured = ratios[:2].max()  # e_3 is at rounding level: only the first two ratios are meaningful
+# claim: hessian-newton-quadratic
+assert c_measured < c_max and errors[3] < tol and errors[2] < errors[1] ** 2  # digits double each step
+assert np.linalg.norm(grad_hess(path[-1], A, labels, lam)[0]) < tol  # the limit is the minimizer
+# --8<-- [end:newton]

@@ -13,19 +13,28 @@ PAGE = ROOT / "docs" / "global-minimum.md"
 
 # Each edit makes one claim false; the block must then fail and name that claim.
 BREAKS = [
-    ("global-minimizer-cases", "(x**2 - 1) ** 2, grid)", "(x**2 - 1) ** 2 + 0.1 * x, grid)"),
-    ("global-convex-gd", "steps=300)", "steps=3)"),
+    ("global-minimizer-cases", "(x**2 - 1) ** 2,", "(x**2 - 1) ** 2 + 0.1 * x,"),
+    # exp replaced by a function with a minimizer (at x = 0): the lower-point test must notice
+    ("global-minimizer-cases", '"exp(x)": np.exp,', '"exp(x)": lambda x: np.exp(x) + x**2,'),
+    # x^3 replaced by a function bounded below: the unbounded test must notice
+    ("global-minimizer-cases", '"x^3": lambda x: x**3}', '"x^3": lambda x: np.arctan(x) ** 3}'),
+    ("global-convex-gd", "300, 1.0, 1e-9", "3, 1.0, 1e-9"),
     ("global-chord", "gap_ls = chord_violations(least_squares,", "gap_ls = chord_violations(rastrigin,"),
-    ("global-benchmarks", "-1.0316,\n", "-1.0416,\n"),
+    ("global-benchmarks", "2.1, -1.0316", "2.1, -1.0416"),
     ("global-benchmark-counts", '"Himmelblau": 4,', '"Himmelblau": 5,'),
-    ("global-race", "steps_per_start=10)", "steps_per_start=b // 3)"),
+    ("global-ackley-kink", "n_grid - 1)  # an even", "n_grid)  # an even"),
+    ("global-race", "rng, Race.RESTART_EVERY)", "rng, b // 3)"),
+    # a well that Rastrigin's own minima undercut is no longer the global minimum
+    ("global-no-guarantee", "0.01, 60.0", "0.01, 0.5"),
     ("global-mse-not-convex", "theta[:, [1, 0, 2], :]", "theta[:, [0, 1, 2], :]"),
-    ("global-generalization", "train_test_mse(9,", "train_test_mse(4,"),
+    # two units made identical: their orderings are no longer distinct parameter vectors
+    ("global-permutations", "middle = (theta", "theta[:, 1] = theta[:, 0]\nmiddle = (theta"),
+    ("global-generalization", "train_test_mse(low,", "train_test_mse(high,"),
     ("global-convex-step", "W = W - factor / L *", "W = W - factor / (0.9 * L) *"),
 ]
 
 
-@pytest.mark.parametrize(("claim_id", "old", "new"), BREAKS, ids=[b[0] for b in BREAKS])
+@pytest.mark.parametrize(("claim_id", "old", "new"), BREAKS, ids=[f"{b[0]}-{i}" for i, b in enumerate(BREAKS)])
 def test_claim_fails_when_broken(claim_id: str, old: str, new: str) -> None:
     """Breaking the code behind a claim makes its block fail, naming page, claim and snippet line."""
     break_claim(PAGE, claim_id, old, new)
@@ -49,11 +58,21 @@ def test_counted_counts_points_per_run(race) -> None:
 @pytest.mark.parametrize("budget", [60, 137, 1001])
 def test_methods_stay_within_budget(race, budget: int) -> None:
     """Every method spends at most its budget and never reports a value below Rastrigin's minimum 0."""
-    for name, method in race["METHODS"].items():
+    for name, method in race["methods"]().items():
         counted = race["Counted"](race["rastrigin"])
         best = method(counted, 5, budget, np.random.default_rng(1))
         assert counted.evals <= budget, name
         assert best.shape == (5,) and np.all(best >= 0), name
+
+
+def test_cases_tests_tell_functions_apart() -> None:
+    """The no-minimizer and unbounded tests of the cases block accept and reject the right functions."""
+    ns = run_section("global_minimum", "cases")
+    grid, bounds = np.linspace(-3, 3, 6001), -(10.0 ** np.arange(0, 91, 10))
+    assert ns["lower_point_everywhere"](np.exp, grid, 1.0)
+    assert not ns["lower_point_everywhere"](lambda x: (x - 1) ** 2, grid, 1.0)  # a minimizer at 1
+    assert ns["bounds_passed"](lambda x: x**3, bounds).all()
+    assert ns["bounds_passed"](np.arctan, bounds).tolist() == [True] + [False] * 9  # bounded below by -pi/2
 
 
 def test_local_minima_of_a_bowl() -> None:

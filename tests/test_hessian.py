@@ -6,7 +6,26 @@ import numpy as np
 import pytest
 import torch
 
-from pipeline.testing import run_section
+from pipeline.fences import ROOT
+from pipeline.testing import break_claim, run_section
+
+PAGE = ROOT / "docs" / "hessian.md"
+
+# Each edit makes one claim false; the block must then fail and name that claim.
+BREAKS = [
+    ("hessian-degenerate", '"x^3 + y^2": lambda x, y: x**3 + y**2', '"x^3 + y^2": lambda x, y: x**4 + y**2'),
+    ("hessian-schwarz-fails", "expected_xy, expected_yx = -1, 1", "expected_xy, expected_yx = 1, 1"),
+    ("hessian-newton-quadratic", "np.linalg.solve(H, g)", "np.linalg.solve(H + np.eye(d), g)"),  # not Newton: linear
+    ("hessian-condition-rate", "/ eigvals[-1])\n", "/ (1.5 * eigvals[-1]))\n"),
+    ("hessian-least-squares", "return 2 * X.T @ (X @ w - y) / len(y)", "return 2 * X.T @ (X @ w - y) / len(y) + w**3"),
+    ("hessian-diagonal-misleads", "H = np.array([[2.0, 3.0], [3.0, 2.0]])", "H = np.array([[2.0, 1.0], [1.0, 2.0]])"),
+]
+
+
+@pytest.mark.parametrize(("claim_id", "old", "new"), BREAKS, ids=[b[0] for b in BREAKS])
+def test_claim_fails_when_broken(claim_id: str, old: str, new: str) -> None:
+    """Breaking the code behind a claim makes its block fail, naming page, claim and snippet line."""
+    break_claim(PAGE, claim_id, old, new)
 
 
 @pytest.fixture(scope="module")
