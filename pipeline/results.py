@@ -247,3 +247,28 @@ def figures() -> dict[str, Path]:
             raise RuntimeError(f"figure {path.name} is saved by two pages: {rel(found[path.name])}, {rel(path)}")
         found[path.name] = path
     return found
+
+
+def main(argv: list[str]) -> int:
+    """``python -m pipeline.results docs/x.md``: the page as a reader reads it, numbers filled from a run
+    of its current code (run now if the recorded one is stale), each claim with its status."""
+    from pipeline.glue import fill
+
+    for name in argv:
+        page = Page.load(Path(name))
+        recorded = read().get(page.rel)
+        if not is_current(page, recorded):
+            recorded = run(page)
+            write([recorded])
+        text = fill(page.text, page_values(page, recorded), missing="(not computed)")
+        for claim_id, claim in recorded.claims.items():
+            note = f" ({claim.message.splitlines()[0]})" if claim.message else ""
+            text = text.replace(f'!!! claim "{claim_id}"', f'!!! claim "{claim_id}" [{claim.status}{note}]')
+        print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(main(sys.argv[1:]))
