@@ -256,3 +256,31 @@ def test_a_script_injected_into_a_page_does_not_run(browser, origin: str) -> Non
     assert tab.evaluate("window.__injected") is None
     assert any(v.startswith("script-src") for v in tab.evaluate("window.__csp")), tab.evaluate("window.__csp")
     tab.close()
+
+
+def test_claims_can_be_reported_pages_edited_and_cited(browser, origin: str) -> None:
+    """Plain links to the project (nothing fetched): report each claim with its page and id filled in,
+    edit the page's source, cite it with its URL and the build's date; the licences in the footer."""
+    from urllib.parse import parse_qs, urlparse
+
+    tab, seen = visit(browser, origin + "local-minimum/", origin)
+    assert not any(seen.values()), seen
+    claims = tab.eval_on_selector_all(".claim", "els => els.map(e => [e.id, e.querySelector('.claim__report a').href])")
+    assert claims, "no claims on the page"
+    for element_id, href in claims:
+        url = urlparse(href)
+        query = parse_qs(url.query)
+        claim_id = element_id.removeprefix("claim-")
+        assert (url.netloc, url.path) == ("github.com", "/optimization-glossary/optimization-glossary/issues/new")
+        assert query == {
+            "template": ["claim.yml"],
+            "title": [f"Claim {claim_id} on local-minimum.md"],
+            "page": [f"local-minimum.md, claim {claim_id}"],
+        }
+    edit = tab.get_by_role("link", name="Edit this page").first.get_attribute("href")
+    assert edit == "https://github.com/optimization-glossary/optimization-glossary/edit/main/docs/local-minimum.md"
+    cite = tab.locator("details.quote").text_content()
+    assert "https://optimization-glossary.github.io/optimization-glossary/local-minimum/" in cite and "@misc{" in cite
+    footer = tab.locator(".md-copyright").inner_text()
+    assert "MIT" in footer and "CC BY 4.0" in footer
+    tab.close()
