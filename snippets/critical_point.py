@@ -65,6 +65,12 @@ def kind(c: np.ndarray, p: np.ndarray) -> str:
     return "saddle" if lo < 0 < hi else "minimum" if lo > 0 else "maximum"
 
 
+def total_degree(c: np.ndarray) -> int:
+    """The degree of the polynomial c: the largest i + j with c[i, j] != 0."""
+    i, j = np.nonzero(c)
+    return int((i + j).max())
+
+
 def winding_number(c: np.ndarray, radius: float, n: int = 4000) -> tuple[float, float]:
     """Turns of the gradient around the circle |p| = radius, and the least outward slope p . grad f / |p|."""
     t = np.linspace(0, 2 * np.pi, n + 1)
@@ -74,14 +80,15 @@ def winding_number(c: np.ndarray, radius: float, n: int = 4000) -> tuple[float, 
     return (turns[-1] - turns[0]) / (2 * np.pi), ((x * gx + y * gy) / radius).min()
 
 
-problems = {  # coefficients, search box, Bezout bound deg(f_x) * deg(f_y), a circle around the box
-    "Himmelblau": (himmelblau(), (-6, 6, -6, 6), 3 * 3, 9.0),
-    "six-hump camel": (camel(), (-3, 3, -2, 2), 5 * 3, 4.0),
+problems = {  # coefficients, search box, a circle around the box
+    "Himmelblau": (himmelblau(), (-6, 6, -6, 6), 9.0),
+    "six-hump camel": (camel(), (-3, 3, -2, 2), 4.0),
 }
 chi, n_circle, turn_tol, flat_tol = 1, 4000, 1e-6, 1e-6  # chi: the Euler characteristic of a disk
 found, radii = {}, {}
-for name, (c, box, bezout, radius) in problems.items():
+for name, (c, box, radius) in problems.items():
     points = critical_points(c, box)
+    bezout = total_degree(P.polyder(c, axis=0)) * total_degree(P.polyder(c, axis=1))  # deg(f_x) deg(f_y)
     kinds = [kind(c, p) for p in points]
     n_min, n_saddle, n_max = (kinds.count(k) for k in ("minimum", "saddle", "maximum"))
     found[name], radii[name] = (len(points), n_min, n_saddle, n_max), radius

@@ -68,3 +68,13 @@ def test_kind_refuses_a_degenerate_point(find_ns) -> None:
 def test_claim_fails_when_broken(claim_id: str, old: str, new: str) -> None:
     """Breaking what a claim is about makes its block fail, naming page, claim and line."""
     break_claim(PAGE, claim_id, old, new)
+
+
+def test_total_degree(find_ns) -> None:
+    """The degrees behind the Bezout bounds: f_x and f_y of Himmelblau's function have degree 3; the camel's 5 and 3."""
+    from numpy.polynomial import polynomial as P
+
+    degree = find_ns["total_degree"]
+    h, c = find_ns["himmelblau"](), find_ns["camel"]()
+    assert (degree(P.polyder(h, axis=0)), degree(P.polyder(h, axis=1))) == (3, 3)
+    assert (degree(P.polyder(c, axis=0)), degree(P.polyder(c, axis=1))) == (5, 3)
