@@ -6,23 +6,24 @@
 import numpy as np
 from numpy.polynomial import polynomial as P
 
-# A polynomial f(x, y) = sum c[i, j] x^i y^j is its coefficient array c.
-HIMMELBLAU = np.zeros((5, 5))  # (x^2 + y - 11)^2 + (x + y^2 - 7)^2
-for (i, j), v in {
-    (4, 0): 1,
-    (2, 1): 2,
-    (2, 0): -21,
-    (0, 2): -13,
-    (1, 2): 2,
-    (0, 4): 1,
-    (1, 0): -14,
-    (0, 1): -22,
-}.items():
-    HIMMELBLAU[i, j] = v
-HIMMELBLAU[0, 0] = 170
-CAMEL = np.zeros((7, 5))  # (4 - 2.1 x^2 + x^4 / 3) x^2 + x y + (-4 + 4 y^2) y^2
-for (i, j), v in {(2, 0): 4, (4, 0): -2.1, (6, 0): 1 / 3, (1, 1): 1, (0, 2): -4, (0, 4): 4}.items():
-    CAMEL[i, j] = v
+
+def polynomial(terms: dict[tuple[int, int], float]) -> np.ndarray:
+    """The coefficient array c of f(x, y) = sum c[i, j] x^i y^j, from its terms {(i, j): c_ij}."""
+    c = np.zeros((max(i for i, _ in terms) + 1, max(j for _, j in terms) + 1))
+    for (i, j), v in terms.items():
+        c[i, j] = v
+    return c
+
+
+def himmelblau() -> np.ndarray:
+    """(x^2 + y - 11)^2 + (x + y^2 - 7)^2, expanded."""
+    terms = {(4, 0): 1, (2, 1): 2, (2, 0): -21, (0, 2): -13, (1, 2): 2, (0, 4): 1, (1, 0): -14, (0, 1): -22}
+    return polynomial({**terms, (0, 0): 170})
+
+
+def camel() -> np.ndarray:
+    """The six-hump camel (4 - 2.1 x^2 + x^4 / 3) x^2 + x y + (-4 + 4 y^2) y^2, expanded."""
+    return polynomial({(2, 0): 4, (4, 0): -2.1, (6, 0): 1 / 3, (1, 1): 1, (0, 2): -4, (0, 4): 4})
 
 
 def critical_points(c: np.ndarray, box: tuple[float, float, float, float], grid: int = 60) -> np.ndarray:
@@ -49,12 +50,25 @@ def critical_points(c: np.ndarray, box: tuple[float, float, float, float], grid:
     return np.array(unique)
 
 
-def kind(c: np.ndarray, p: np.ndarray) -> str:
-    """minimum, maximum or saddle, from the signs of the Hessian's eigenvalues."""
+def hessian_eigenvalues(c: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Eigenvalues (ascending) of the Hessian of the polynomial c at the point p."""
     cx, cy = P.polyder(c, axis=0), P.polyder(c, axis=1)
     H = [[P.polyval2d(*p, P.polyder(d, axis=a)) for a in (0, 1)] for d in (cx, cy)]
-    lo, hi = np.linalg.eigvalsh(H)
+    return np.linalg.eigvalsh(H)
+
+
+def kind(c: np.ndarray, p: np.ndarray) -> str:
+    """minimum, maximum or saddle, from the signs of the Hessian's eigenvalues (nondegenerate points only)."""
+    lo, hi = hessian_eigenvalues(c, p)
+    if lo == 0 or hi == 0:
+        raise ValueError(f"degenerate critical point at {p}: a zero Hessian eigenvalue")
     return "saddle" if lo < 0 < hi else "minimum" if lo > 0 else "maximum"
+
+
+def total_degree(c: np.ndarray) -> int:
+    """The degree of the polynomial c: the largest i + j with c[i, j] != 0."""
+    i, j = np.nonzero(c)
+    return int((i + j).max())
 
 
 def winding_number(c: np.ndarray, radius: float, n: int = 4000) -> tuple[float, float]:
@@ -66,83 +80,116 @@ def winding_number(c: np.ndarray, radius: float, n: int = 4000) -> tuple[float, 
     return (turns[-1] - turns[0]) / (2 * np.pi), ((x * gx + y * gy) / radius).min()
 
 
-problems = {  # coefficients, search box, Bezout bound deg(f_x) * deg(f_y), a circle around the box
-    "Himmelblau": (HIMMELBLAU, (-6, 6, -6, 6), 3 * 3, 9.0),
-    "six-hump camel": (CAMEL, (-3, 3, -2, 2), 5 * 3, 4.0),
+problems = {  # coefficients, search box, a circle around the box
+    "Himmelblau": (himmelblau(), (-6, 6, -6, 6), 9.0),
+    "six-hump camel": (camel(), (-3, 3, -2, 2), 4.0),
 }
-for name, (c, box, bezout, radius) in problems.items():
+chi, n_circle, turn_tol, flat_tol = 1, 4000, 1e-6, 1e-6  # chi: the Euler characteristic of a disk
+found, radii = {}, {}
+for name, (c, box, radius) in problems.items():
     points = critical_points(c, box)
+    bezout = total_degree(P.polyder(c, axis=0)) * total_degree(P.polyder(c, axis=1))  # deg(f_x) deg(f_y)
     kinds = [kind(c, p) for p in points]
     n_min, n_saddle, n_max = (kinds.count(k) for k in ("minimum", "saddle", "maximum"))
-    turns, outward = winding_number(c, radius)
+    found[name], radii[name] = (len(points), n_min, n_saddle, n_max), radius
+    turns, outward = winding_number(c, radius, n=n_circle)
     farthest = np.hypot(*points.T).max()
+    flattest = min(np.abs(hessian_eigenvalues(c, p)).min() for p in points)
     print(f"{name}: {len(points)} critical points (Bezout bound {bezout}), all inside |p| < {farthest:.2f}")
     print(f"  {n_min} minima - {n_saddle} saddles + {n_max} maxima = {n_min - n_saddle + n_max}", end="")
     print(f";  on |p| = {radius:g} the gradient points outward and turns {turns:.3f} times")
     # claim: critical-count
     assert len(points) == bezout  # as many real solutions as there can be complex ones: none is missing
-    assert (n_min, n_saddle, n_max) == {"Himmelblau": (4, 4, 1), "six-hump camel": (6, 7, 2)}[name]
+    assert n_min + n_saddle + n_max == len(points)
     # claim: critical-euler
-    assert n_min - n_saddle + n_max == 1  # the Euler characteristic of a disk
+    assert flattest > flat_tol  # every critical point is nondegenerate, as the Morse count needs
+    assert n_min - n_saddle + n_max == chi  # the Euler characteristic of a disk
     assert outward > 0 and farthest < radius  # f rises across the circle, all points inside
-    assert abs(turns - (n_min - n_saddle + n_max)) < 1e-6  # Poincare-Hopf: the sum of the indices
+    assert abs(turns - chi) < turn_tol  # Poincare-Hopf: the gradient turns once, the sum of the indices
 # --8<-- [end:find]
 
 # --8<-- [start:gd]
 import numpy as np
 
 
-def himmelblau_grad_hess(x, y):
-    """Gradient and Hessian entries of (x^2 + y - 11)^2 + (x + y^2 - 7)^2."""
+def himmelblau(x, y):
+    """(x^2 + y - 11)^2 + (x + y^2 - 7)^2, its gradient and its Hessian entries (xx, xy, yy)."""
     a, b = x**2 + y - 11, x + y**2 - 7
-    return (4 * x * a + 2 * b, 2 * a + 4 * y * b), (12 * x**2 + 4 * y - 42, 4 * x + 4 * y, 4 * x + 12 * y**2 - 26)
+    grad = (4 * x * a + 2 * b, 2 * a + 4 * y * b)
+    return a**2 + b**2, grad, (12 * x**2 + 4 * y - 42, 4 * x + 4 * y, 4 * x + 12 * y**2 - 26)
 
 
-def camel_grad_hess(x, y):
-    """Gradient and Hessian entries of (4 - 2.1 x^2 + x^4 / 3) x^2 + x y + (-4 + 4 y^2) y^2."""
+def camel(x, y):
+    """(4 - 2.1 x^2 + x^4 / 3) x^2 + x y + (-4 + 4 y^2) y^2, its gradient and its Hessian entries."""
+    value = (4 - 2.1 * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2
     grad = (8 * x - 8.4 * x**3 + 2 * x**5 + y, x - 8 * y + 16 * y**3)
-    return grad, (8 - 25.2 * x**2 + 10 * x**4, np.ones_like(x), -8 + 48 * y**2)
+    return value, grad, (8 - 25.2 * x**2 + 10 * x**4, np.ones_like(x), -8 + 48 * y**2)
 
 
-def descend(grad_hess, x, y, lr: float, steps: int):
-    """Gradient descent from all starts at once."""
-    for _ in range(steps):
-        (gx, gy), _ = grad_hess(x, y)
+def descend(fun, x, y, lr: float, steps: int, box):
+    """Gradient descent from all starts at once. Also returns, per run, whether every iterate stayed inside
+    the box (x0, x1, y0, y1), and the largest ratio, over t, of min_{k<t} |grad f(x_k)|^2 to the
+    bound 2 (f(x_0) - f(x_t)) / (lr t) that the descent lemma gives when lr <= 1/L."""
+    x0, x1, y0, y1 = box
+    f0 = fun(x, y)[0]
+    smallest, inside, worst = np.full(x.shape, np.inf), np.ones(x.shape, dtype=bool), np.zeros(x.shape)
+    for t in range(1, steps + 1):
+        _, (gx, gy), _ = fun(x, y)
+        smallest = np.minimum(smallest, gx**2 + gy**2)
         x, y = x - lr * gx, y - lr * gy
-    return x, y
+        inside &= (x0 <= x) & (x <= x1) & (y0 <= y) & (y <= y1)
+        bound = 2 * (f0 - fun(x, y)[0]) / (lr * t)
+        worst = np.maximum(worst, np.where(smallest > 0, smallest / np.maximum(bound, 1e-300), 0.0))
+    return x, y, inside, worst
 
 
-def newton(grad_hess, x, y, steps: int):
+def newton(fun, x, y, steps: int):
     """Newton's method from all starts at once: it seeks any zero of the gradient."""
     for _ in range(steps):
-        (gx, gy), (hxx, hxy, hyy) = grad_hess(x, y)
+        _, (gx, gy), (hxx, hxy, hyy) = fun(x, y)
         det = hxx * hyy - hxy**2
         x, y = x - (hyy * gx - hxy * gy) / det, y - (hxx * gy - hxy * gx) / det
     return x, y
 
 
-def where_it_stops(grad_hess, x, y) -> tuple[np.ndarray, np.ndarray]:
-    """Which runs stopped at a critical point, and which of those are minima."""
-    (gx, gy), (hxx, hxy, hyy) = grad_hess(x, y)
-    stopped = np.hypot(gx, gy) < 1e-6
+def where_it_stops(fun, x, y, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Which runs stopped at a critical point (|gradient| < tol), and which of those are minima."""
+    _, (gx, gy), (hxx, hxy, hyy) = fun(x, y)
+    stopped = np.hypot(gx, gy) < tol
     return stopped, stopped & (hxx * hyy - hxy**2 > 0) & (hxx > 0)  # both Hessian eigenvalues positive
 
 
+def curvature_bound(fun, box, n: int = 401) -> float:
+    """L: the largest |Hessian eigenvalue| on a fine grid over the box."""
+    x, y = np.meshgrid(np.linspace(box[0], box[1], n), np.linspace(box[2], box[3], n))
+    _, _, (hxx, hxy, hyy) = fun(x, y)
+    mean, spread = (hxx + hyy) / 2, np.hypot((hxx - hyy) / 2, hxy)
+    return float(np.max(np.abs(mean) + spread))
+
+
 rng = np.random.default_rng(0)
-problems = {"Himmelblau": (himmelblau_grad_hess, (-5, 5, -5, 5)), "six-hump camel": (camel_grad_hess, (-3, 3, -2, 2))}
-for name, (grad_hess, (x0, x1, y0, y1)) in problems.items():
-    starts = rng.uniform((x0, y0), (x1, y1), size=(1000, 2))
-    x, y = descend(grad_hess, *starts.T, lr=1e-3, steps=4000)  # lr < 1/L on the region the runs visit
-    stopped, at_minimum = where_it_stops(grad_hess, x, y)
-    ends = np.unique(np.round(np.stack([x, y], 1)[at_minimum], 4), axis=0)
-    newton_stopped, newton_minimum = where_it_stops(grad_hess, *newton(grad_hess, *starts.T, steps=50))
-    newton_elsewhere = (newton_stopped & ~newton_minimum).mean()
+n_starts, lr, steps, newton_steps, tol, elsewhere_min = 1000, 1e-3, 4000, 50, 1e-6, 0.2
+problems = {"Himmelblau": (himmelblau, (-5, 5, -5, 5)), "six-hump camel": (camel, (-3, 3, -2, 2))}
+bound, elsewhere, n_minima, tightest = {}, {}, {}, {}
+for name, (fun, box) in problems.items():
+    starts = rng.uniform((box[0], box[2]), (box[1], box[3]), size=(n_starts, 2))
+    x, y, inside, worst = descend(fun, *starts.T, lr=lr, steps=steps, box=box)
+    tightest[name] = worst.max()
+    stopped, at_minimum = where_it_stops(fun, x, y, tol)
+    n_minima[name] = len(np.unique(np.round(np.stack([x, y], 1)[at_minimum], 4), axis=0))
+    newton_stopped, newton_minimum = where_it_stops(fun, *newton(fun, *starts.T, steps=newton_steps), tol)
+    elsewhere[name] = (newton_stopped & ~newton_minimum).mean()
+    bound[name] = curvature_bound(fun, box)
     print(f"{name}, {len(starts)} random starts:")
-    print(f"  gradient descent ends at a minimum from {at_minimum.mean():.0%} ({len(ends)} different minima)")
-    print(f"  Newton's method ends at a saddle or maximum from {newton_elsewhere:.0%}")
+    print(f"  gradient descent ends at a minimum from {at_minimum.mean():.0%} ({n_minima[name]} different minima)")
+    print(f"  Newton's method ends at a saddle or maximum from {elsewhere[name]:.0%}")
+    print(f"  L <= {bound[name]:.0f} on the box; min |grad|^2 reaches at most {tightest[name]:.0%} of its bound")
     # claim: critical-gd-minima [starts=len(starts)]
     assert stopped.all() and at_minimum.all()
-    assert newton_elsewhere > 0.2
+    assert elsewhere[name] > elsewhere_min
+    # claim: critical-stationary-rate [starts=len(starts)]
+    assert inside.all() and lr < 1 / bound[name]  # the step is below 1/L wherever the runs go...
+    assert tightest[name] <= 1  # ...so min_{k<t} |grad|^2 <= 2 (f(x_0) - f(x_t)) / (lr t) at every t
 # --8<-- [end:gd]
 
 # --8<-- [start:figure]
@@ -170,7 +217,8 @@ hxx, hxy = P.polyval2d(*points.T, P.polyder(cx, axis=0)), P.polyval2d(*points.T,
 hyy = P.polyval2d(*points.T, P.polyder(cy, axis=1))
 det = hxx * hyy - hxy**2
 
-X, Y = np.meshgrid(np.linspace(-2.3, 2.3, 93), np.linspace(-1.3, 1.3, 53))
+x_edge, y_edge = 2.3, 1.3
+X, Y = np.meshgrid(np.linspace(-x_edge, x_edge, 93), np.linspace(-y_edge, y_edge, 53))
 Z = P.polyval2d(X, Y, CAMEL)
 fig, ax = plt.subplots(figsize=(7, 4))
 ax.contour(X, Y, Z, levels=np.linspace(-1.0, 4, 16), colors="0.6", linewidths=0.6)
@@ -184,4 +232,14 @@ ax.set(xlabel="x", ylabel="y", title="Critical points of the six-hump camel func
 ax.legend(loc="upper center", ncol=3, fontsize=8)
 fig.tight_layout()
 fig.savefig("critical-point-camel.svg")
+
+# What the figure's description says: how many of each kind, where the global minima and the maxima are.
+is_min, is_saddle, is_max = (det > 0) & (hxx > 0), det < 0, (det > 0) & (hxx < 0)
+minima = points[is_min][np.argsort(P.polyval2d(*points[is_min].T, CAMEL))]
+global_min, maxima = minima[:2], points[is_max][np.argsort(-points[is_max][:, 0])]
+values = P.polyval2d(*minima.T, CAMEL)
+assert len(points) == 5 * 3 and values[1] - values[0] < 1e-9 < values[2] - values[1]  # all found; two global minima
+assert np.allclose(global_min[0], -global_min[1]) and np.allclose(maxima[0], -maxima[1])  # f(-p) = f(p)
+assert (np.abs(points) < [x_edge, y_edge]).all() and any(np.allclose(p, 0) for p in points[is_saddle])
+global_min = global_min[np.argsort(global_min[:, 0])[::-1]]  # the one with x > 0 first
 # --8<-- [end:figure]

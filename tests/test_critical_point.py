@@ -1,11 +1,15 @@
-"""Tests of docs/critical-point.md beyond its own blocks: bad input to its helpers, and known answers."""
+"""Tests of docs/critical-point.md beyond its own blocks: bad input to its helpers, known answers, and the
+claims failing when broken."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from pipeline.testing import run_section
+from pipeline.fences import ROOT
+from pipeline.testing import break_claim, run_section
+
+PAGE = ROOT / "docs" / "critical-point.md"
 
 
 @pytest.fixture(scope="module")
@@ -16,21 +20,21 @@ def find_ns() -> dict:
 @pytest.mark.parametrize("grid", [1, 0, -5])
 def test_critical_points_rejects_a_tiny_grid(find_ns, grid: int) -> None:
     with pytest.raises(ValueError, match=f"grid must be at least 2, got {grid}"):
-        find_ns["critical_points"](find_ns["CAMEL"], (-3, 3, -2, 2), grid=grid)
+        find_ns["critical_points"](find_ns["camel"](), (-3, 3, -2, 2), grid=grid)
 
 
 @pytest.mark.parametrize("box", [(3, -3, -2, 2), (-3, 3, 2, 2)])
 def test_critical_points_rejects_an_empty_box(find_ns, box: tuple) -> None:
     with pytest.raises(ValueError, match=r"box must be \(xmin, xmax, ymin, ymax\) with min < max"):
-        find_ns["critical_points"](find_ns["CAMEL"], box)
+        find_ns["critical_points"](find_ns["camel"](), box)
 
 
 def test_known_critical_points(find_ns) -> None:
     """The published minimizer (3, 2) of Himmelblau's function is found and called a minimum; a saddle of x^2 - y^2."""
-    points = find_ns["critical_points"](find_ns["HIMMELBLAU"], (-6, 6, -6, 6))
+    points = find_ns["critical_points"](find_ns["himmelblau"](), (-6, 6, -6, 6))
     nearest = points[np.argmin(np.linalg.norm(points - [3, 2], axis=1))]
     assert np.allclose(nearest, [3, 2], atol=1e-9)
-    assert find_ns["kind"](find_ns["HIMMELBLAU"], nearest) == "minimum"
+    assert find_ns["kind"](find_ns["himmelblau"](), nearest) == "minimum"
     saddle = np.array([[0, 0, -1], [0, 0, 0], [1, 0, 0]], dtype=float)  # x^2 - y^2
     points = find_ns["critical_points"](saddle, (-1, 1, -1, 1), grid=5)
     assert np.allclose(points, [[0, 0]]) and find_ns["kind"](saddle, points[0]) == "saddle"
@@ -43,3 +47,34 @@ def test_winding_number_of_a_saddle_is_minus_one(find_ns) -> None:
     saddle = np.array([[0, 0, -1], [0, 0, 0], [1, 0, 0]], dtype=float)
     turns, _ = find_ns["winding_number"](saddle, 1.0)
     assert abs(turns + 1) < 1e-9
+
+
+def test_kind_refuses_a_degenerate_point(find_ns) -> None:
+    """x^4 + y^4 has a zero Hessian at its minimum: kind() refuses rather than guess."""
+    quartic = np.zeros((5, 5))
+    quartic[4, 0] = quartic[0, 4] = 1
+    with pytest.raises(ValueError, match="degenerate critical point"):
+        find_ns["kind"](quartic, np.zeros(2))
+
+
+@pytest.mark.parametrize(
+    ("claim_id", "old", "new"),
+    [
+        ("critical-euler", 'return "saddle" if lo < 0 < hi', 'return "minimum" if lo < 0 < hi'),
+        ("critical-gd-minima", "& (hxx * hyy - hxy**2 > 0) & (hxx > 0)", "& (hxx * hyy - hxy**2 > 0) & (hxx < 0)"),
+        ("critical-stationary-rate", "bound = 2 * (f0", "bound = 0.5 * (f0"),
+    ],
+)
+def test_claim_fails_when_broken(claim_id: str, old: str, new: str) -> None:
+    """Breaking what a claim is about makes its block fail, naming page, claim and line."""
+    break_claim(PAGE, claim_id, old, new)
+
+
+def test_total_degree(find_ns) -> None:
+    """The degrees behind the Bezout bounds: f_x and f_y of Himmelblau's function have degree 3; the camel's 5 and 3."""
+    from numpy.polynomial import polynomial as P
+
+    degree = find_ns["total_degree"]
+    h, c = find_ns["himmelblau"](), find_ns["camel"]()
+    assert (degree(P.polyder(h, axis=0)), degree(P.polyder(h, axis=1))) == (3, 3)
+    assert (degree(P.polyder(c, axis=0)), degree(P.polyder(c, axis=1))) == (5, 3)

@@ -48,6 +48,7 @@ def test_hessian_tools_on_device(device: str) -> None:
 
     ns = run_section("saddle_point", "lanczos")
     loss, w = ns["make_problem"](device)
+    assert w.numel() == 65
     hvp = ns["hvp_function"](loss, w)
     exact = torch.autograd.functional.hessian(loss, w)
     eig = torch.linalg.eigvalsh(exact)
@@ -60,22 +61,37 @@ def test_hessian_tools_on_device(device: str) -> None:
 
 
 def test_optimizers_stay_on_the_stable_direction_on_device(device: str) -> None:
-    """Claim saddle-stuck-exactly on each device: Adam without noise stays at the saddle, with noise leaves."""
+    """Claims saddle-stuck-exactly and saddle-noise-escapes on each device: Adam without noise stays at the
+    saddle, with noise leaves; a step along negative curvature leaves without noise."""
     ns = run_section("saddle_point", "stuck")
-    x, y = ns["run"](ns["optimizers"]["Adam"], device)
+    adam = lambda ps: torch.optim.Adam(ps, lr=0.01)  # noqa: E731
+    x, y = ns["run"](adam, device)
     assert y == 0 and abs(x) < 0.05
-    x, y = ns["run"](ns["optimizers"]["Adam"], device, noise=1e-3)
+    x, y = ns["run"](adam, device, noise=1e-3)
     assert abs(abs(y) - 1) < 0.05
+    sgd = lambda ps: torch.optim.SGD(ps, lr=0.1)  # noqa: E731
+    stuck = ns["run"](sgd, device)
+    kicked = ns["negative_curvature_step"](stuck.to(device), 0.1)
+    assert abs(kicked[0] - stuck[0]) < 1e-12 and abs(abs(kicked[1]) - 0.1) < 1e-12  # straight along the y-axis
+    x, y = ns["run"](sgd, device, start=tuple(kicked.tolist()))
+    assert abs(x) < 0.05 and abs(abs(y) - 1) < 0.05
 
 
 @pytest.mark.parametrize(
     ("claim_id", "old", "new"),
     [
-        ("saddle-newton", "free = newton(starts, saddle_free=False), newton(starts, saddle_free=True)",
-         "free = newton(starts, saddle_free=False), newton(starts, saddle_free=False)"),
-        ("saddle-noise-momentum", "noisy = escape_steps(starts, noise=1e-3, seed=2)",
-         "noisy = escape_steps(starts, noise=0.0, seed=2)"),
+        ("saddle-newton", "newton(starts, saddle_free=True, steps=n_steps)",
+         "newton(starts, saddle_free=False, steps=n_steps)"),
+        ("saddle-noise-momentum", "noisy = escape_steps(starts, lr=lr, noise=noise, seed=2)",
+         "noisy = escape_steps(starts, lr=lr, noise=0.0, seed=2)"),
+        ("saddle-faster-predicted", "momentum = escape_steps(starts, lr=lr, beta=beta)",
+         "momentum = escape_steps(starts, lr=lr, beta=beta / 2)"),
         ("saddle-escape-log", "p = p - lr * grad(p)\n        newly", "p = p - lr * np.sign(grad(p))\n        newly"),
+        ("saddle-degenerate", "lambda p: p[0] ** 4 + p[1] ** 4,", "lambda p: p[0] ** 4 - p[1] ** 4,"),
+        ("saddle-network", "end, grad_end = exact_spectra(w.detach(), x, y)", "end, grad_end = start, grad_start"),
+        ("saddle-minmax", "direction = 2 * g - previous if optimistic else g", "direction = g"),
+        ("saddle-noise-escapes", "p.grad += noise * torch", "p.grad += 0 * torch"),
+        ("saddle-negative-curvature", "return p + length * vec[:, 0]", "return p + length * vec[:, 1]"),
     ],
 )  # fmt: skip
 def test_claim_fails_when_broken(claim_id: str, old: str, new: str) -> None:
