@@ -96,18 +96,18 @@ def torch_grad(f, point: np.ndarray, device: str) -> np.ndarray:
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 rng = np.random.default_rng(0)
-points = 0
+n_points, tol, points = 20, 1e-12, 0
 for f, n_inputs in [(neuron, 5), (reuse, 3), (softplus_mix, 3)]:
     shown = np.linspace(0.3, 0.9, n_inputs)
     print(f"{f.__name__:13s} engine {np.round(engine_grad(f, shown), 6)}")
     print(f"{'':13s} torch  {np.round(torch_grad(f, shown, 'cpu'), 6)}")
-    for point in rng.uniform(0.25, 1.0, size=(20, n_inputs)):  # 20 random points per expression
+    for point in rng.uniform(0.25, 1.0, size=(n_points, n_inputs)):  # random points in [0.25, 1]
         points += 1
         ours = engine_grad(f, point)
         for device in devices:
             ref = torch_grad(f, point, device)
             # claim: backprop-engine-matches-torch [points=points devices=devices]
-            assert np.linalg.norm(ours - ref) <= 1e-12 * np.linalg.norm(ref)
+            assert np.linalg.norm(ours - ref) <= tol * np.linalg.norm(ref)
 # --8<-- [end:engine]
 
 # --8<-- [start:graph]
@@ -116,24 +116,29 @@ import math
 import matplotlib.pyplot as plt
 
 # The neuron tanh(x1·w1 + x2·w2 + b) as a graph of Values; the names are only for the figure.
-x1, x2, w1, w2, b = Value(2.0), Value(0.0), Value(-3.0), Value(1.0), Value(6.7)
+x2_value = 0.0  # an input of zero
+x1, x2, w1, w2, b = Value(2.0), Value(x2_value), Value(-3.0), Value(1.0), Value(6.7)
 x1w1, x2w2 = x1 * w1, x2 * w2
 s = x1w1 + x2w2
 n = s + b
 out = n.tanh()
 out.backward()
 names = {x1: "x₁", x2: "x₂", w1: "w₁", w2: "w₂", b: "b", x1w1: "x₁w₁", x2w2: "x₂w₂", s: "s", n: "n", out: "o"}
+tanh_prime = 1 - math.tanh(n.data) ** 2  # the local derivative of the tanh node
 
 # claim: backprop-chain-rule
 # Each leaf's gradient is the product of local derivatives along its path to the output:
 # ∂o/∂w₁ = ∂o/∂n · ∂n/∂s · ∂s/∂(x₁w₁) · ∂(x₁w₁)/∂w₁ = (1 − tanh²n) · 1 · 1 · x₁
-assert math.isclose(w1.grad, (1 - math.tanh(n.data) ** 2) * x1.data, rel_tol=1e-12)
-assert math.isclose(x1.grad, (1 - math.tanh(n.data) ** 2) * w1.data, rel_tol=1e-12)
-assert x2.grad != 0 and w2.grad == 0  # x₂ = 0 blocks w₂: ∂(x₂w₂)/∂w₂ = x₂ = 0
-# A Value used twice gets the sum over both paths: d(x·x + x)/dx = 2x + 1.
-x = Value(3.0)
-(x * x + x).backward()
-assert x.grad == 2 * 3.0 + 1
+assert math.isclose(w1.grad, tanh_prime * x1.data, rel_tol=1e-12)
+assert math.isclose(x1.grad, tanh_prime * w1.data, rel_tol=1e-12)
+assert math.isclose(x2.grad, tanh_prime * w2.data, rel_tol=1e-12) and x2.grad != 0
+assert w2.grad == 0  # x₂ = 0 blocks w₂: ∂(x₂w₂)/∂w₂ = x₂ = 0
+assert out.grad == 1  # the seed ∂o/∂o
+assert all(math.isclose(v.grad, tanh_prime, rel_tol=1e-15) for v in (n, s, b, x1w1, x2w2))  # sums pass it on
+# A Value used twice gets the sum over both paths: ∂(x·x + x·y)/∂x = x + x + y = 2x + y.
+x, y = Value(3.0), Value(0.5)
+(x * x + x * y).backward()
+assert x.grad == 2 * x.data + y.data and y.grad == x.data
 
 
 def layers(node: Value) -> dict:
@@ -233,18 +238,21 @@ def flat(grads: list) -> np.ndarray:
 
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-sizes, seeds, worst = [3, 16, 16, 2], range(20), 0.0
-for seed in seeds:
+sizes, n_samples, n_seeds, tol, floor = [3, 16, 16, 2], 32, 20, 1e-12, 1e-14
+arch, worst = "-".join(map(str, sizes)), 0.0
+for seed in range(n_seeds):
     rng = np.random.default_rng(seed)
-    X, Y, params = rng.normal(size=(32, 3)), rng.normal(size=(32, 2)), init_mlp(sizes, rng)
+    X, Y = rng.normal(size=(n_samples, sizes[0])), rng.normal(size=(n_samples, sizes[-1]))
+    params = init_mlp(sizes, rng)
     loss, grads = loss_and_grads(X, Y, params)
     for device in devices:
         ref_loss, ref = torch_loss_and_grads(X, Y, params, device)
         worst = max(worst, np.linalg.norm(flat(grads) - flat(ref)) / np.linalg.norm(flat(ref)))
-        # claim: backprop-mlp-matches-torch [seeds=len(seeds) devices=devices]
-        assert abs(loss - ref_loss) <= 1e-12 * ref_loss
-        assert np.linalg.norm(flat(grads) - flat(ref)) <= 1e-12 * np.linalg.norm(flat(ref))
-print(f"largest relative gap to autograd over {len(seeds)} seeds: {'below 1e-14' if worst < 1e-14 else f'{worst:.0e}'}")
+        # claim: backprop-mlp-matches-torch [seeds=n_seeds devices=devices]
+        assert abs(loss - ref_loss) <= tol * ref_loss
+        assert np.linalg.norm(flat(grads) - flat(ref)) <= tol * np.linalg.norm(flat(ref))
+print(f"largest relative gap to autograd over {n_seeds} seeds: below {floor:.0e}")
+assert worst < floor  # what the output and the text say: exact up to rounding
 try:
     loss_and_grads(X[:, :2], Y, params)  # a wrong input width
 except ValueError as error:
@@ -267,24 +275,34 @@ def central_difference(X, Y, params: list, direction: list, h: float) -> float:
 
 
 steps = np.logspace(-1, -9, 33)  # h from 0.1 down to 1e-9, four per decade
+n_seeds, order, slope_tol, fit_low, fit_high, rounding_factor = 20, 2, 0.1, 1e-4, 1e-2, 10
+eps = np.finfo(float).eps  # the relative rounding error of one float64 operation
 slopes, errors = [], []
-for seed in range(20):
+for seed in range(n_seeds):
     rng = np.random.default_rng(seed)
     X, Y, params = rng.normal(size=(32, 3)), rng.normal(size=(32, 2)), init_mlp([3, 16, 16, 2], rng)
     direction = [(rng.normal(size=W.shape), rng.normal(size=b.shape)) for W, b in params]
     exact = flat(loss_and_grads(X, Y, params)[1]) @ flat(direction)  # ∇L · v by backpropagation
     error = np.array([abs(central_difference(X, Y, params, direction, h) - exact) / abs(exact) for h in steps])
-    fit = (steps <= 1e-2) & (steps >= 1e-4)  # where truncation dominates
+    fit = (steps <= fit_high * (1 + 1e-9)) & (steps >= fit_low * (1 - 1e-9))  # where truncation dominates
     slopes.append(np.polyfit(np.log10(steps[fit]), np.log10(error[fit]), 1)[0])
     errors.append(error)
 errors = np.array(errors)  # (seed, h)
-print("h              " + " ".join(f"{h:7.0e}" for h in steps[::4]))
-print("median error   " + " ".join(f"{e:7.0e}" for e in np.median(errors, axis=0)[::4]))
-print(f"slope of log error against log h on [1e-4, 1e-2]: {min(slopes):.3f} to {max(slopes):.3f} over 20 seeds")
+median = np.median(errors, axis=0)
+best_h, best_error, err_bound = steps[np.argmin(median)], median.min(), 1e-10
+shown = steps >= 1e-5 * (1 - 1e-9)  # where truncation dominates; below, the digits are rounding noise
+print("h              " + " ".join(f"{h:7.0e}" for h in steps[shown][::4]))
+print("median error   " + " ".join(f"{e:7.0e}" for e in median[shown][::4]))
+print(f"slope of log error against log h on [{fit_low:.0e}, {fit_high:.0e}]: {min(slopes):.3f} to {max(slopes):.3f}")
+print(f"smallest median error: below {err_bound:.0e}, at h within 10x of eps^(1/3) = {eps ** (1 / 3):.1e}")
+print(f"at h = {steps[-1]:.0e}: more than {rounding_factor} times each network's smallest error")
 
 # claim: backprop-gradcheck-h-squared [seeds=len(slopes)]
-assert all(1.9 < slope < 2.1 for slope in slopes)
-assert np.all(errors[:, -1] > 10 * errors.min(axis=1))  # at h = 1e-9 rounding has taken over
+assert fit.sum() >= 9 and len(slopes) == n_seeds  # nine steps in the fitted range, every seed
+assert all(order - slope_tol < slope < order + slope_tol for slope in slopes)
+assert np.all(errors[:, -1] > rounding_factor * errors.min(axis=1))  # at the smallest h rounding has taken over
+assert eps ** (1 / 3) / 10 <= best_h <= 10 * eps ** (1 / 3) and best_error < err_bound  # best h ~ eps^(1/3)
+assert np.all(np.argmin(errors, axis=1) > np.flatnonzero(fit)[-1])  # every seed's best h is below the fit range
 # --8<-- [end:gradcheck]
 
 # --8<-- [start:flops]
@@ -316,6 +334,7 @@ def count_flops(sizes: list[int], batch: int, device: str, input_grad: bool = Fa
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 sizes, batch = [64, 256, 256, 256, 10], 128
+arch = "-".join(map(str, sizes))
 # A layer h @ W with h: (n, a), W: (a, c) costs 2nac. Backward costs two such products per layer:
 # ∂L/∂W = hᵀ δ and ∂L/∂h = δ Wᵀ, except that the first layer needs no ∂L/∂x.
 matmul = [2 * batch * a * c for a, c in pairwise(sizes)]
@@ -325,13 +344,101 @@ for device in devices:
     fwd_x, bwd_x = count_flops(sizes, batch, device, input_grad=True)
     # claim: backprop-cost-ratio [devices=devices]
     assert fwd == sum(matmul) and bwd == predicted  # the analysis, exactly
-    assert bwd_x == 2 * fwd_x  # with ∂L/∂x too, backward is exactly twice the forward
+    assert fwd_x == sum(matmul) and bwd_x == 2 * fwd_x  # with ∂L/∂x too, backward is exactly 2F
     assert 1 < bwd / fwd < 2
 params = sum(a * c + c for a, c in pairwise(sizes))
 print(f"forward {fwd:,} flops, backward {bwd:,} flops: ratio {bwd / fwd:.3f} (predicted {predicted / fwd:.3f})")
 print(f"with the input gradient as well: ratio {bwd_x / fwd_x:.3f}")
 print(f"central differences would need {2 * params:,} forward passes for the {params:,} parameters")
 # --8<-- [end:flops]
+
+# --8<-- [start:modes]
+import torch
+from torch.func import jvp, vjp
+
+
+def make_f(n_inputs: int, width: int) -> tuple:
+    """A scalar function of n inputs, f(x) = tanh(x W₁) · w₂, and a counter of how often it is evaluated."""
+    gen = torch.Generator().manual_seed(0)
+    W1 = torch.randn(n_inputs, width, generator=gen, dtype=torch.float64) / n_inputs**0.5
+    w2 = torch.randn(width, generator=gen, dtype=torch.float64) / width**0.5
+    calls = [0]
+
+    def f(x: torch.Tensor) -> torch.Tensor:
+        calls[0] += 1
+        return torch.tanh(x @ W1) @ w2
+
+    return f, calls
+
+
+n_inputs, width, tol = 50, 32, 1e-12
+f, calls = make_f(n_inputs, width)
+x = torch.randn(n_inputs, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
+# Forward mode: one Jacobian-vector product J·e_i per input direction gives one partial derivative.
+forward_grad = torch.stack([jvp(f, (x,), (e,))[1] for e in torch.eye(n_inputs, dtype=torch.float64)])
+forward_calls, calls[0] = calls[0], 0
+# Reverse mode: one vector-Jacobian product 1·J gives every partial derivative at once.
+value, pullback = vjp(f, x)
+(reverse_grad,) = pullback(torch.ones_like(value))
+reverse_calls = calls[0]
+gap = ((forward_grad - reverse_grad).norm() / reverse_grad.norm()).item()
+print(f"forward mode: {forward_calls} evaluations, reverse mode: {reverse_calls}, same gradient: {gap < tol}")
+
+# claim: backprop-forward-vs-reverse
+assert forward_calls == n_inputs and reverse_calls == 1
+assert gap < tol
+# --8<-- [end:modes]
+
+# --8<-- [start:checkpoint]
+import torch
+from torch.utils.checkpoint import checkpoint_sequential
+
+
+def saved_activations(net: torch.nn.Sequential, x: torch.Tensor, segments: int | None) -> tuple[int, torch.Tensor]:
+    """Run net(x) and count the distinct non-weight tensors autograd keeps for the backward pass."""
+    weights = {p.untyped_storage().data_ptr() for p in net.parameters()}
+    kept = set()
+
+    def pack(t: torch.Tensor) -> torch.Tensor:
+        if t.untyped_storage().data_ptr() not in weights:
+            kept.add(t.untyped_storage().data_ptr())
+        return t
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        out = net(x) if segments is None else checkpoint_sequential(net, segments, x, use_reentrant=False)
+    return len(kept), out
+
+
+def gradient(net: torch.nn.Sequential, out: torch.Tensor) -> torch.Tensor:
+    """All weight gradients of the loss mean(out²) as one vector."""
+    net.zero_grad()
+    out.square().mean().backward()
+    return torch.cat([p.grad.flatten() for p in net.parameters()])
+
+
+depth, width, batch, segments = 16, 64, 128, 4
+torch.manual_seed(0)
+net = torch.nn.Sequential(*[m for _ in range(depth) for m in (torch.nn.Linear(width, width), torch.nn.Tanh())])
+net = net.double()
+runs = [0]
+for layer in net[::2]:  # count every evaluation of a linear layer, the forward ones and the recomputed ones
+    layer.register_forward_hook(lambda *_: runs.__setitem__(0, runs[0] + 1))
+x = torch.randn(batch, width, dtype=torch.float64)
+plain, out = saved_activations(net, x, None)
+plain_grad, plain_runs = gradient(net, out), runs[0]
+runs[0] = 0
+kept, out = saved_activations(net, x, segments)
+kept_grad, kept_runs = gradient(net, out), runs[0]
+recomputed = kept_runs - depth
+print(f"stored activations: {plain} without checkpointing, {kept} with {segments} segments")
+print(f"layers evaluated: {plain_runs} without, {kept_runs} with; same gradient: {torch.equal(plain_grad, kept_grad)}")
+
+# claim: backprop-checkpointing
+assert plain == depth + 1 and plain_runs == depth  # the input and every layer's output, each layer once
+assert kept <= 2 * segments and kept < plain / 2  # segment boundaries plus the last segment
+assert recomputed == depth - depth // segments  # all but the last segment run forward twice
+assert torch.equal(plain_grad, kept_grad)  # recomputation repeats the same operations: the same bits
+# --8<-- [end:checkpoint]
 
 # --8<-- [start:vanishing]
 import math
@@ -341,46 +448,63 @@ import numpy as np
 import torch
 
 
-def layer_grad_norms(activation, std: float, device: str, nets: int = 20, depth: int = 12, width: int = 64):
-    """‖∂L/∂W_l‖ for each layer l of `nets` random deep MLPs with N(0, std²) weights, all at once."""
+def layer_grad_norms(
+    activation, std: float, device: str, nets: int = 20, depth: int = 12, width: int = 64, residual: bool = False
+) -> np.ndarray:
+    """‖∂L/∂W_l‖ for each layer l of `nets` random deep MLPs with N(0, std²) weights, all at once;
+    `residual` adds the identity skip h_l = h_{l−1} + σ(h_{l−1} W_l) to each hidden layer."""
     gen = torch.Generator().manual_seed(0)  # the same draws for every activation and scale
     x, y = torch.randn(2, nets, 256, width, generator=gen, dtype=torch.float64).to(device)
     weights = [torch.randn(nets, width, width, generator=gen, dtype=torch.float64) for _ in range(depth)]
     weights = [(std * w).to(device).requires_grad_() for w in weights]
     h = x
     for w in weights[:-1]:
-        h = activation(h @ w)  # a batched matmul: one network per draw
+        h = h + activation(h @ w) if residual else activation(h @ w)  # batched: one network per draw
     ((h @ weights[-1] - y) ** 2).mean(dim=(1, 2)).sum().backward()  # each network's own MSE
     return torch.stack([w.grad.norm(dim=(1, 2)) for w in weights], dim=1).cpu().numpy()
 
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-depth, width = 12, 64
+depth, width, nets = 12, 64, 20
+vanish_tol, steady, explode_tol, skip_gain = 1e-5, 10, 1.5, 1e4
 setups = {  # name: (activation, weight standard deviation)
     "sigmoid, Glorot": (torch.sigmoid, math.sqrt(1 / width)),  # Glorot: Var = 2 / (fan_in + fan_out)
     "ReLU, He": (torch.relu, math.sqrt(2 / width)),  # He: Var = 2 / fan_in
     "ReLU, 2 × He std": (torch.relu, 2 * math.sqrt(2 / width)),
 }
 for device in devices:
-    norms = {name: layer_grad_norms(act, std, device) for name, (act, std) in setups.items()}
+    norms = {name: layer_grad_norms(act, std, device, nets, depth, width) for name, (act, std) in setups.items()}
     sig, he, big = norms.values()  # each: (networks, layers)
     # claim: backprop-sigmoid-vanishes [networks=len(sig) devices=devices]
-    assert np.all(sig[:, 0] < 1e-5 * sig[:, -1])  # first layer against last layer
+    assert sig.shape == (nets, depth)
+    assert np.all(sig[:, 0] < vanish_tol * sig[:, -1])  # first layer against last layer
     assert np.all(np.diff(sig, axis=1) > 0)  # smaller at every layer on the way back
     # claim: backprop-he-steady [networks=len(he) devices=devices]
-    assert np.all((he > he[:, -1:] / 10) & (he < 10 * he[:, -1:]))  # no layer off by 10× from the last
+    assert np.all((he > he[:, -1:] / steady) & (he < steady * he[:, -1:]))  # no layer off by 10× from the last
     # claim: backprop-relu-explodes [networks=len(big) devices=devices]
     # With weights 2× larger each ReLU layer doubles the signal: out ∝ 2^L, so ∂L/∂out ∝ 2^L, and
     # ∂L/∂W_l = h_{l−1}ᵀ δ_l ∝ 2^(l−1) · 2^L · 2^(L−l) = 2^(2L−1) at every layer.
     growth = big / he
-    assert np.all((growth > 2 ** (2 * depth - 1) / 1.5) & (growth < 1.5 * 2 ** (2 * depth - 1)))
+    assert np.all((growth > 2 ** (2 * depth - 1) / explode_tol) & (growth < explode_tol * 2 ** (2 * depth - 1)))
+    # claim: backprop-residual-remedy [networks=len(sig) devices=devices]
+    skip = layer_grad_norms(torch.sigmoid, math.sqrt(1 / width), device, nets, depth, width, residual=True)
+    gain = (skip[:, 0] / skip[:, -1]) / (sig[:, 0] / sig[:, -1])  # first-to-last ratio, with over without skips
+    assert np.all(gain > skip_gain)
     if device == "cpu":
-        shown = norms
+        shown, shown_gain = norms, gain
 for name, g in shown.items():
     first, last = np.median(g[:, 0]), np.median(g[:, -1])
     print(f"{name:16s}  median ‖∂L/∂W‖: layer 1 {first:.1e}, layer {depth} {last:.1e}, ratio {first / last:.1e}")
 growth = shown["ReLU, 2 × He std"] / shown["ReLU, He"]
-print(f"2 × He std over He, all layers and networks: {growth.min():.2e} to {growth.max():.2e}; 2^23 = {2**23:.2e}")
+exponent = 2 * depth - 1
+print(
+    f"2 × He std over He, all layers, nets: {growth.min():.2e} to {growth.max():.2e}; 2^{exponent} = {2**exponent:.2e}"
+)
+print(f"sigmoid with skip connections: first-to-last ratio more than {skip_gain:.0e} times larger in every network")
+sig_median = np.median(shown["sigmoid, Glorot"], axis=0)
+he_median, big_median = np.median(shown["ReLU, He"], axis=0), np.median(shown["ReLU, 2 × He std"], axis=0)
+per_layer = (sig_median[-1] / sig_median[0]) ** (1 / (depth - 1))  # the sigmoid's shrink factor per layer
+spread = math.floor(math.log10(sig_median[-1] / sig_median[0]))  # orders of magnitude from last to first
 
 fig, ax = plt.subplots(figsize=(7, 3.6))
 layer = np.arange(1, depth + 1)
@@ -416,13 +540,14 @@ def one_step(device: str, lr: float = 0.1) -> tuple[bool, float, float, float]:
 
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+lr, step_tol = 0.1, 1e-15
 for device in devices:
-    unchanged, gap, loss, new_loss = one_step(device)
+    unchanged, gap, loss, new_loss = one_step(device, lr)
     # claim: backprop-computes-optimizer-steps [devices=devices]
     assert unchanged  # backward() alone moved no weight
-    assert gap < 1e-15  # step() moved each weight by −η × its gradient, up to rounding
+    assert gap < step_tol  # step() moved each weight by −η × its gradient, up to rounding
     assert new_loss < loss
-unchanged, gap, loss, new_loss = one_step("cpu")
+unchanged, gap, loss, new_loss = one_step("cpu", lr)
 print(f"weights unchanged by backward(): {unchanged}")
-print(f"step() moved each weight by −0.1 × its gradient, up to {gap:.0e}; loss {loss:.4f} → {new_loss:.4f}")
+print(f"step() moved each weight by −{lr} × its gradient, to within {step_tol:.0e}; loss {loss:.4f} → {new_loss:.4f}")
 # --8<-- [end:step]

@@ -3,6 +3,8 @@
 # Run this file as a script to run them all and write the page's figure.
 
 # --8<-- [start:conditional]
+import math
+
 import torch
 import torch.nn.functional as F
 
@@ -31,10 +33,12 @@ def fit_exp_model(loss_fn, x: torch.Tensor, y: torch.Tensor, steps: int = 200) -
 
 
 seeds, n, s = 20, 4000, 1.0
+grid_points, gap_max, gap_mean, apart = 21, 0.2, 0.05, 1.25
+ratio = math.exp(s**2 / 2)  # E[y | x] / median(y | x) for log-normal noise
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 for device in devices:
     x, y = skewed_data(seeds, n, s, device)
-    grid = torch.linspace(0, 1, 21, dtype=torch.float64, device=device)
+    grid = torch.linspace(0, 1, grid_points, dtype=torch.float64, device=device)
     cond_mean, cond_median = torch.exp(grid + s**2 / 2), torch.exp(grid)  # E[y | x] and median(y | x)
     fits = {}
     for name, loss_fn in [("MSE", F.mse_loss), ("MAE", F.l1_loss)]:
@@ -45,12 +49,13 @@ for device in devices:
     mse_gap = (fits["MSE"] / cond_mean - 1).abs()
     mae_gap = (fits["MAE"] / cond_median - 1).abs()
     if device == "cpu":
-        print(f"conditional mean exp(0.5 + x), median exp(x): ratio {cond_mean[0] / cond_median[0]:.3f}")
+        print(f"conditional mean exp({s**2 / 2} + x), median exp(x): ratio {cond_mean[0] / cond_median[0]:.3f}")
         print(f"largest gap: MSE fit to the mean {mse_gap.max():.1%}, MAE fit to the median {mae_gap.max():.1%}")
     # claim: loss-fn-mean-median [seeds=seeds devices=devices]
-    assert mse_gap.max() < 0.2 and mae_gap.max() < 0.2
-    assert mse_gap.mean() < 0.05 and mae_gap.mean() < 0.05
-    assert torch.all(fits["MSE"] / fits["MAE"] > 1.25)  # the two losses pick different curves
+    assert fits["MSE"].shape == (seeds, grid_points)
+    assert mse_gap.max() < gap_max and mae_gap.max() < gap_max
+    assert mse_gap.mean() < gap_mean and mae_gap.mean() < gap_mean
+    assert torch.all(fits["MSE"] / fits["MAE"] > apart)  # the two losses pick different curves
 # --8<-- [end:conditional]
 
 # --8<-- [start:cross-entropy]
@@ -73,7 +78,7 @@ def cross_entropy(logits: np.ndarray, labels: np.ndarray) -> float:
 
 
 rng = np.random.default_rng(0)
-seeds, n, k = 20, 30, 5
+seeds, n, k, tol, scale, stable_tol = 20, 30, 5, 1e-12, 1000, 1e-9
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 worst = 0.0
 for _ in range(seeds):
@@ -81,6 +86,7 @@ for _ in range(seeds):
     probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
     likelihood = np.prod(probs[np.arange(n), labels])  # P(labels | logits), examples independent
     ours = cross_entropy(logits, labels)
+    z2, t2 = 3 * rng.normal(size=n), rng.integers(2, size=n)  # a binary problem: one logit per example
     for device in devices:
         z = torch.tensor(logits, device=device, requires_grad=True)
         t = torch.tensor(labels, device=device)
@@ -88,36 +94,37 @@ for _ in range(seeds):
         theirs.backward()
         via_nll = F.nll_loss(F.log_softmax(z, dim=1), t).item()
         softmax_minus_onehot = (probs - np.eye(k)[labels]) / n
+        # Binary cross-entropy is the two-class case: logits (0, z) give P(class 1) = sigmoid(z).
+        zb, tb = torch.tensor(z2, device=device), torch.tensor(t2, device=device)
+        binary = F.binary_cross_entropy_with_logits(zb, tb.double()).item()
+        two_class = F.cross_entropy(torch.stack([torch.zeros_like(zb), zb], dim=1), tb).item()
         # claim: loss-fn-ce-nll [seeds=seeds devices=devices]
-        assert abs(ours - (-np.log(likelihood) / n)) < 1e-12
-        assert abs(ours - theirs.item()) < 1e-12 and abs(ours - via_nll) < 1e-12
-        assert np.abs(z.grad.cpu().numpy() - softmax_minus_onehot).max() < 1e-12
-        worst = max(worst, abs(ours - theirs.item()), abs(ours + np.log(likelihood) / n))
+        assert abs(ours - (-np.log(likelihood) / n)) < tol
+        assert abs(ours - theirs.item()) < tol and abs(ours - via_nll) < tol
+        assert np.abs(z.grad.cpu().numpy() - softmax_minus_onehot).max() < tol
+        assert abs(binary - two_class) < tol
+        worst = max(worst, abs(ours - theirs.item()), abs(ours + np.log(likelihood) / n), abs(binary - two_class))
+print(
+    f"cross-entropy = -log(likelihood)/n = torch's cross_entropy, binary = two-class, within {tol:.0e}: {worst < tol}"
+)
+print(f"last binary problem: binary cross-entropy {binary:.6f}, two-class cross-entropy {two_class:.6f}")
 
-# Binary cross-entropy is the two-class case: logits (0, z) give P(class 1) = sigmoid(z).
-z, t = torch.tensor(3 * rng.normal(size=n)), torch.tensor(rng.integers(2, size=n))
-binary = F.binary_cross_entropy_with_logits(z, t.double())
-two_class = F.cross_entropy(torch.stack([torch.zeros(n, dtype=z.dtype), z], dim=1), t)
-print(f"cross-entropy = -log(likelihood)/n = torch's cross_entropy to within 1e-12: {worst < 1e-12}")
-print(f"binary cross-entropy {binary:.6f}, two-class cross-entropy {two_class:.6f}")
-# claim: loss-fn-ce-nll
-assert abs(binary - two_class) < 1e-12
-
-big = 1000 * rng.normal(size=(n, k))
+big = scale * rng.normal(size=(n, k))
 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
     naive = -np.mean(np.log(np.exp(big) / np.exp(big).sum(axis=1, keepdims=True))[np.arange(n), labels])
 stable = cross_entropy(big, labels)
-print(f"logits of size 1000: softmax then log gives {naive}, log-sum-exp gives {stable:.1f}")
+reference = F.cross_entropy(torch.tensor(big), torch.tensor(labels)).item()
+print(f"logits of size {scale}: softmax then log gives {naive}, log-sum-exp gives {stable:.1f}")
 # claim: loss-fn-ce-stable
-assert not np.isfinite(naive)
-assert abs(stable - F.cross_entropy(torch.tensor(big), torch.tensor(labels)).item()) < 1e-9 * stable
+assert np.isnan(naive)  # inf / inf in the softmax
+assert np.isfinite(stable) and abs(stable - reference) < stable_tol * stable
 # --8<-- [end:cross-entropy]
 
 # --8<-- [start:proper]
 import numpy as np
 
 rng = np.random.default_rng(1)
-seeds, k, draws = 20, 5, 10_000
+seeds, k, draws, tol, p_tol = 20, 5, 10_000, 1e-12, 1e-4
 p = rng.dirichlet(np.ones(k), size=seeds)  # the true class probabilities, one distribution per seed
 q = rng.dirichlet(np.ones(k), size=(seeds, draws))  # predicted probabilities to compare with
 
@@ -137,37 +144,48 @@ for _ in range(3000):
 print(f"expected CE above its value at q = p by {gap.min():.1e} at least, over {seeds} x {draws} random q")
 print(f"gradient descent on the logits ends at |softmax - p| <= {np.abs(softmax - p).max():.0e}")
 # claim: loss-fn-ce-proper [seeds=seeds draws=draws]
-assert np.abs(gap - kl).max() < 1e-12  # E[CE](q) = H(p) + KL(p || q)
+assert gap.shape == (seeds, draws)
+assert np.abs(gap - kl).max() < tol  # E[CE](q) = H(p) + KL(p || q)
 assert gap.min() > 0
-assert np.abs(softmax - p).max() < 1e-4
+assert np.abs(softmax - p).max() < p_tol
 # --8<-- [end:proper]
 
 # --8<-- [start:outlier]
 import numpy as np
 
 rng = np.random.default_rng(2)
-seeds, n = 20, 101
+seeds, n, spacing, outlier, delta = 20, 101, 0.002, 1000.0, 1.0
+mse_shift, mae_shift = 5, 0.5
 y = np.exp(rng.normal(size=(seeds, n)))  # right-skewed targets, one sample per seed
-c = np.linspace(0, 15, 7501)  # constant predictions to try, spacing 0.002
+c = spacing * np.arange(round(15 / spacing) + 1)  # constant predictions to try, from 0 to 15
 
 
-def minimizers(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The constant c on the grid with the lowest MSE and the one with the lowest MAE, for each row of y."""
+def huber(r: np.ndarray, delta: float) -> np.ndarray:
+    """Huber's loss: r²/2 for |r| <= delta, linear beyond, so one huge residual costs only linearly."""
+    return np.where(np.abs(r) <= delta, r**2 / 2, delta * (np.abs(r) - delta / 2))
+
+
+def minimizers(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The constant c on the grid with the lowest MSE, MAE and Huber loss, for each row of y."""
     residual = y[:, :, None] - c
-    return c[np.argmin((residual**2).mean(axis=1), axis=1)], c[np.argmin(np.abs(residual).mean(axis=1), axis=1)]
+    best = [np.argmin(loss.mean(axis=1), axis=1) for loss in (residual**2, np.abs(residual), huber(residual, delta))]
+    return tuple(c[i] for i in best)
 
 
-mse_c, mae_c = minimizers(y)
+mse_c, mae_c, huber_c = minimizers(y)
 corrupted = y.copy()
-corrupted[:, 0] = 1000.0  # one target in 101 is a gross error
-mse_bad, mae_bad = minimizers(corrupted)
+corrupted[:, 0] = outlier  # one target in n is a gross error
+mse_bad, mae_bad, huber_bad = minimizers(corrupted)
 to_mean, to_median = np.abs(mse_c - y.mean(axis=1)), np.abs(mae_c - np.median(y, axis=1))
-mse_moved, mae_moved = mse_bad - mse_c, np.abs(mae_bad - mae_c)
+mse_moved, mae_moved, huber_moved = mse_bad - mse_c, np.abs(mae_bad - mae_c), np.abs(huber_bad - huber_c)
+change = (outlier - y[:, 0]) / n  # how far the outlier moves the sample mean
 print(f"clean: MSE minimizer - mean <= {to_mean.max():.4f}, MAE minimizer - median <= {to_median.max():.4f}")
 print(f"one outlier moves the MSE minimizer by >= {mse_moved.min():.1f}, the MAE minimizer by <= {mae_moved.max():.3f}")
+print(f"the Huber minimizer (delta = {delta}) by <= {huber_moved.max():.3f}")
 # claim: loss-fn-outlier [seeds=seeds]
-assert np.all(to_mean <= 0.002) and np.all(to_median <= 0.002)  # the grid spacing
-assert np.all(mse_moved > 5) and np.all(mae_moved < 0.5)
+assert np.all(to_mean <= spacing) and np.all(to_median <= spacing)  # the grid spacing
+assert np.all(mse_moved > mse_shift) and np.all(mae_moved < mae_shift) and np.all(huber_moved < mae_shift)
+assert np.all(np.abs(mse_moved - change) <= spacing)  # the MSE minimizer moves with the mean
 # --8<-- [end:outlier]
 
 # --8<-- [start:figure]
@@ -175,11 +193,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 rng = np.random.default_rng(3)
-x = rng.uniform(size=300)
-y = np.exp(x + rng.normal(size=300))  # the skewed data of the first block, one data set
+n_points, n_sample = 300, 20_000
+x = rng.uniform(size=n_points)
+y = np.exp(x + rng.normal(size=n_points))  # the skewed data of the first block, one data set
 grid = np.linspace(0, 1, 100)
-sample = np.exp(rng.normal(size=20_000))  # y at x = 0: lognormal, mean e^0.5, median 1
-c = np.linspace(0, 4, 201)
+sample = np.exp(rng.normal(size=n_sample))  # y at x = 0: lognormal, mean e^0.5, median 1
+c = np.linspace(0, 4, 401)
 mse = ((sample[:, None] - c) ** 2).mean(axis=0)
 mae = np.abs(sample[:, None] - c).mean(axis=0)
 
@@ -197,4 +216,99 @@ right.set(xlabel="constant prediction c (at x = 0)", ylabel="excess risk", ylim=
 right.legend(fontsize=8, loc="upper center")
 fig.tight_layout()
 fig.savefig("loss-function-targets.svg")
+
+# What the figure's description says: each curve is lowest at its statistic (to the grid spacing).
+best_mse, best_mae = c[np.argmin(mse)], c[np.argmin(mae)]
+assert abs(best_mse - sample.mean()) <= c[1] - c[0] and abs(best_mae - np.median(sample)) <= c[1] - c[0]
+assert abs(sample.mean() - np.exp(0.5)) < 0.05 and abs(np.median(sample) - 1) < 0.05
 # --8<-- [end:figure]
+
+# --8<-- [start:likelihood]
+import math
+
+import torch
+import torch.nn.functional as F
+
+gen = torch.Generator().manual_seed(4)
+n, tol = 1000, 1e-12
+prediction = torch.randn(n, generator=gen, dtype=torch.float64)
+target = prediction + torch.randn(n, generator=gen, dtype=torch.float64)
+mse, mae = F.mse_loss(prediction, target).item(), F.l1_loss(prediction, target).item()
+for scale in (0.5, 1.0, 2.0):
+    gauss_nll = -torch.distributions.Normal(prediction, scale).log_prob(target).mean().item()
+    laplace_nll = -torch.distributions.Laplace(prediction, scale).log_prob(target).mean().item()
+    # claim: loss-fn-likelihoods
+    assert abs(gauss_nll - (mse / (2 * scale**2) + math.log(scale * math.sqrt(2 * math.pi)))) < tol
+    assert abs(laplace_nll - (mae / scale + math.log(2 * scale))) < tol
+print(f"Gaussian NLL = MSE / 2σ² + log(σ√2π), Laplace NLL = MAE / b + log 2b: to within {tol:.0e}")
+# --8<-- [end:likelihood]
+
+# --8<-- [start:surrogates]
+import numpy as np
+
+margin = np.linspace(-3, 3, 601)  # m = y f(x) for a label y in {-1, +1} and a score f(x)
+zero_one = (margin <= 0).astype(float)  # a mistake costs 1
+hinge = np.maximum(0, 1 - margin)
+logistic = np.log2(1 + np.exp(-margin))  # in bits, so that it is 1 at m = 0
+
+
+def convex_on_grid(values: np.ndarray) -> bool:
+    """Nonnegative second differences on an evenly spaced grid: convex there, up to rounding."""
+    return bool(np.all(np.diff(values, 2) >= -1e-12))
+
+
+# The best score f for an input whose label is +1 with probability eta, for each surrogate.
+eta = np.linspace(0.025, 0.975, 20)[:, None]  # 0.5, where both labels are as likely, is left out
+f = np.linspace(-5, 5, 2001)
+best_hinge = f[np.argmin(eta * np.maximum(0, 1 - f) + (1 - eta) * np.maximum(0, 1 + f), axis=1)]
+best_logistic = f[np.argmin(eta * np.log1p(np.exp(-f)) + (1 - eta) * np.log1p(np.exp(f)), axis=1)]
+eta = eta.ravel()
+bayes = np.sign(2 * eta - 1)  # the Bayes classifier: predict the likelier label
+print(f"hinge >= 0-1: {np.all(hinge >= zero_one)}, logistic >= 0-1: {np.all(logistic >= zero_one)}")
+print(f"best hinge score = sign(2 eta - 1) at {np.sum(best_hinge == bayes)} of {eta.size} values of eta")
+
+# claim: loss-fn-surrogates [etas=eta.size]
+assert np.all(hinge >= zero_one) and np.all(logistic >= zero_one)  # upper bounds of the 0-1 loss
+assert convex_on_grid(hinge) and convex_on_grid(logistic) and not convex_on_grid(zero_one)
+assert np.all(np.sign(best_hinge) == bayes) and np.all(np.sign(best_logistic) == bayes)  # the Bayes sign
+assert np.all(best_hinge == bayes)  # hinge: the score itself is ±1
+assert np.all(np.abs(best_logistic - np.log(eta / (1 - eta))) <= f[1] - f[0])  # logistic: the log-odds
+# --8<-- [end:surrogates]
+
+# --8<-- [start:smoothing]
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+gen = torch.Generator().manual_seed(5)
+k, n, smoothing, tol = 5, 64, 0.1, 1e-12
+logits = 3 * torch.randn(n, k, generator=gen, dtype=torch.float64)
+labels = torch.randint(k, (n,), generator=gen)
+soft = (1 - smoothing) * F.one_hot(labels, k).double() + smoothing / k  # the smoothed target
+by_hand = -(soft * F.log_softmax(logits, dim=1)).sum(dim=1).mean().item()
+builtin = F.cross_entropy(logits, labels, label_smoothing=smoothing).item()
+
+# Gradient descent on one example's logits: without smoothing the logit gap grows for ever,
+# with it the softmax settles on the smoothed target and the gap on log((1 - ε + ε/K) / (ε/K)).
+steps, gaps, halfway = 2000, {}, {}
+for eps in (0.0, smoothing):
+    z = torch.zeros(1, k, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD([z], lr=1.0)
+    for step in range(steps):
+        opt.zero_grad()
+        F.cross_entropy(z, torch.tensor([0]), label_smoothing=eps).backward()
+        opt.step()
+        if step == steps // 2:
+            halfway[eps] = (z[0, 0] - z[0, 1:].max()).item()
+    gaps[eps] = (z[0, 0] - z[0, 1:].max()).item()
+limit = np.log((1 - smoothing + smoothing / k) / (smoothing / k))
+print(f"label_smoothing={smoothing}: torch equals the smoothed target by hand: {abs(by_hand - builtin) < tol}")
+print(f"logit gap after {steps} steps: {gaps[0.0]:.2f} without smoothing (at {steps // 2}: {halfway[0.0]:.2f}),")
+print(f"{gaps[smoothing]:.4f} with smoothing (at {steps // 2}: {halfway[smoothing]:.4f})")
+print(f"predicted limit with smoothing: log((1 - ε + ε/K) / (ε/K)) = {limit:.4f}")
+
+# claim: loss-fn-label-smoothing
+assert abs(by_hand - builtin) < tol
+assert abs(gaps[smoothing] - limit) < 1e-6  # a finite optimum
+assert gaps[0.0] > 2 * limit and gaps[0.0] > halfway[0.0] + 0.5  # no finite optimum: still growing
+# --8<-- [end:smoothing]

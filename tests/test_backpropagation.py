@@ -99,11 +99,7 @@ def test_mlp_rejects_mismatched_shapes(mlp: dict, change, message: str) -> None:
         # The engine forgets to sum over paths: a reused Value keeps only its last gradient.
         ("backprop-engine-matches-torch", "parent.grad += local * node.grad", "parent.grad = local * node.grad"),
         # The figure's neuron with x2 ≠ 0: w2 now gets a gradient.
-        (
-            "backprop-chain-rule",
-            "x1, x2, w1, w2, b = Value(2.0), Value(0.0)",
-            "x1, x2, w1, w2, b = Value(2.0), Value(0.5)",
-        ),
+        ("backprop-chain-rule", "x2_value = 0.0", "x2_value = 0.5"),
         # The backward pass forgets tanh' = 1 − tanh².
         ("backprop-mlp-matches-torch", "* (1 - hs[i] ** 2)", "* 1"),
         # A forward difference is only first order: the measured slope drops to 1.
@@ -118,6 +114,24 @@ def test_mlp_rejects_mismatched_shapes(mlp: dict, change, message: str) -> None:
         ("backprop-he-steady", '"ReLU, He": (torch.relu,', '"ReLU, He": (torch.sigmoid,'),
         # Without the optimizer's step, backward() alone leaves the weights where they were.
         ("backprop-computes-optimizer-steps", "opt.step()  #", "pass  #"),
+        # tanh in place of the sigmoid under the same init: its slope one at zero keeps the gradient from vanishing.
+        ("backprop-sigmoid-vanishes", '"sigmoid, Glorot": (torch.sigmoid,', '"sigmoid, Glorot": (torch.tanh,'),
+        # Without the skip connection there is no gain.
+        ("backprop-residual-remedy", "residual=True)", "residual=False)"),
+        # Forward mode with one direction fewer than inputs misses a partial derivative.
+        (
+            "backprop-forward-vs-reverse",
+            "torch.eye(n_inputs, dtype=torch.float64)",
+            "torch.eye(n_inputs, dtype=torch.float64)[1:]",
+        ),
+        # Checkpointing with as many segments as layers saves nothing.
+        (
+            "backprop-checkpointing",
+            "depth, width, batch, segments = 16, 64, 128, 4",
+            "depth, width, batch, segments = 16, 64, 128, 16",
+        ),
+        # A gradient check that fits its slope where rounding dominates no longer measures order 2.
+        ("backprop-gradcheck-h-squared", "20, 2, 0.1, 1e-4, 1e-2, 10", "20, 2, 0.1, 1e-8, 1e-6, 10"),
     ],
 )
 def test_claim_fails_when_broken(claim_id: str, good: str, bad: str) -> None:

@@ -7,7 +7,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from pipeline.testing import run_section
+from pipeline.fences import ROOT
+from pipeline.testing import break_claim, run_section
+
+PAGE = ROOT / "docs" / "loss-function.md"
 
 
 @pytest.fixture(scope="module")
@@ -54,3 +57,29 @@ def test_mse_fits_the_mean_and_mae_the_median_on_device(conditional: dict, devic
     mae = conditional["fit_exp_model"](F.l1_loss, x, y).cpu()
     assert torch.all((mse[:, 0] - 0.5).abs() < 0.15) and torch.all((mse[:, 1] - 1).abs() < 0.25)
     assert torch.all(mae[:, 0].abs() < 0.15) and torch.all((mae[:, 1] - 1).abs() < 0.25)
+
+
+@pytest.mark.parametrize(
+    ("claim_id", "good", "bad"),
+    [
+        # The binary problem with its classes swapped: logits (z, 0) give P(class 1) = sigmoid(-z).
+        (
+            "loss-fn-ce-nll",
+            "torch.stack([torch.zeros_like(zb), zb], dim=1)",
+            "torch.stack([zb, torch.zeros_like(zb)], dim=1)",
+        ),
+        # Log-sum-exp without the shift by the largest logit overflows like the naive form.
+        ("loss-fn-ce-stable", "shifted = logits - logits.max(axis=1, keepdims=True)", "shifted = logits"),
+        # A Gaussian likelihood with the wrong variance factor is not the MSE formula.
+        ("loss-fn-likelihoods", "mse / (2 * scale**2)", "mse / scale**2"),
+        # A hinge with its kink at margin 1/2 no longer lies above the 0-1 loss.
+        ("loss-fn-surrogates", "hinge = np.maximum(0, 1 - margin)", "hinge = np.maximum(0, 0.5 - margin)"),
+        # Smoothing mass spread over the K - 1 wrong classes only is not what torch does.
+        ("loss-fn-label-smoothing", "+ smoothing / k  # the smoothed target", "+ smoothing / (k - 1)  # wrong"),
+        # A "Huber" that is squared error everywhere follows the outlier like MSE.
+        ("loss-fn-outlier", "huber(residual, delta))", "residual**2)"),
+    ],
+)
+def test_claim_fails_when_broken(claim_id: str, good: str, bad: str) -> None:
+    """Each broken variant fails its claim, and the failure names the page, the claim and the snippet line."""
+    break_claim(PAGE, claim_id, good, bad)
