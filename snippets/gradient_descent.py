@@ -387,10 +387,11 @@ decrease = values[:-1] - values[1:]  # the descent lemma promises at least |g|^2
 best_sq = np.minimum.accumulate(sq_grads, axis=0)  # min over t < T of |grad f(x_t)|^2
 stationarity_bound = 2 * L_nc * (f0 - f_star) / np.arange(1, steps + 1)[:, None]
 print(f"nonconvex: min_t |grad f|^2 / (2L (f0 - f*) / T) at most {(best_sq / stationarity_bound).max():.2e}")
-stuck = np.zeros(dim)  # a local maximum: the gradient is zero and gradient descent never moves
+origin = np.zeros(dim)  # a local maximum: the gradient is zero and gradient descent never moves
+stuck = origin.copy()
 for _ in range(steps):
     stuck = stuck - grad(stuck) / L_nc
-print(f"from x0 = 0, a local maximum with zero gradient, it ends at |x| = {np.abs(stuck).max():g}")
+print(f"from the local maximum x0 = {origin[0]:g}, it ends at |x - x0| = {np.abs(stuck - origin).max():g}")
 
 # 3. Polyak-Lojasiewicz, not convex: f(x) = x^2 + 3 sin(x)^2 (Karimi et al., 2016), mu = 1/32, L = 8.
 mu_pl, L_pl = 1 / 32, 8.0
@@ -411,7 +412,7 @@ assert convex_ok and convex_worst <= 1
 assert (1 - 2 * np.cos(grid)).min() < 0 and (1 - 2 * np.cos(grid)).max() <= L_nc  # f'': not convex; L-smooth
 assert np.all(decrease >= sq_grads / (2 * L_nc) - 1e-12)  # the descent lemma, at every step
 assert np.all(best_sq <= stationarity_bound)  # min_t |grad f|^2 <= 2L (f(x_0) - f*) / T, for every T
-assert np.all(stuck == 0)  # the guarantee is a small gradient, not a minimum
+assert np.all(stuck == origin) and np.all(grad(origin) == 0)  # a small gradient, not a minimum
 # claim: gd-pl-rate [starts=starts.size steps=steps]
 assert np.all(0.5 * pl_g**2 >= mu_pl * pl_f - 1e-12)  # the PL inequality, on a fine grid
 assert (2 + 6 * np.cos(2 * xs)).min() < 0 and (2 + 6 * np.cos(2 * xs)).max() <= L_pl  # not convex; L-smooth
