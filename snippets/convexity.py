@@ -37,13 +37,13 @@ nonconvex = {
     "Rosenbrock": lambda p: 100 * (p[1] - p[0] ** 2) ** 2 + (1 - p[0]) ** 2,
 }
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-samples = 5_000
+samples, box, tol = 5_000, 2.0, 1e-9
 for device in devices:
     gen = torch.Generator().manual_seed(0)
-    a, b = (4 * torch.rand(2, samples, 2, dtype=torch.float64, generator=gen) - 2).to(device)  # in [-2, 2]^2
+    a, b = (2 * box * torch.rand(2, samples, 2, dtype=torch.float64, generator=gen) - box).to(device)  # [-2, 2]^2
     lam = torch.rand(samples, dtype=torch.float64, generator=gen).to(device)
     for name, f in (convex | nonconvex).items():
-        share = violations(f, a, b, lam)
+        share = violations(f, a, b, lam, tol=tol)
         if device == "cpu":
             print(f"{name:24s}" + "  ".join(f"{k} {v:6.1%}" for k, v in share.items()))
         # claim: convexity-equivalent [samples=samples devices=devices]
@@ -76,6 +76,7 @@ def sq(x):
 
 rng = np.random.default_rng(0)
 A, c, u = rng.normal(size=(4, 3)), rng.normal(size=4), rng.normal(size=3)
+neg = 0.1  # the negative weight that breaks the sum rule
 preserved = {
     "2 lse(x) + 0.5 |x|^2  (nonnegative sum)": lambda x: 2 * lse(x) + 0.5 * sq(x),
     "max(lse(x), |x|^2, 1 + u.x)  (max)": lambda x: np.maximum(np.maximum(lse(x), sq(x)), 1 + x @ u),
@@ -83,21 +84,24 @@ preserved = {
     "|Ax + c|_1  (affine inside)": lambda x: np.abs(x @ A.T + c).sum(axis=-1),
 }
 broken = {
-    "lse(x) - 0.1 |x|^2  (negative weight)": lambda x: lse(x) - 0.1 * sq(x),
+    f"lse(x) - {neg} |x|^2  (negative weight)": lambda x: lse(x) - neg * sq(x),
     "min(|x - u|^2, |x + u|^2)  (min)": lambda x: np.minimum(sq(x - u), sq(x + u)),
     "|tanh(Ax + c)|^2  (nonlinear inside)": lambda x: sq(np.tanh(x @ A.T + c)),
 }
-triples = 50_000
-a, b = rng.uniform(-3, 3, size=(2, triples, 3))
+triples, box, dim, tol, at_least = 50_000, 3.0, 3, 1e-9, 0.001
+a, b = rng.uniform(-box, box, size=(2, triples, dim))
 lam = rng.uniform(0, 1, size=triples)
+shares = []
 for name, f in (preserved | broken).items():
     worst = chord_violation(f, a, b, lam)
-    print(f"{name:40s} above the chord in {np.mean(worst > 1e-9):6.2%} of triples")
+    shares.append(np.mean(worst > tol * (1 + np.abs(f(a)) + np.abs(f(b)))))
+    print(f"{name:40s} above the chord in {shares[-1]:6.2%} of triples")
     # claim: convexity-operations [triples=triples]
     if name in preserved:
-        assert np.all(worst <= 1e-9 * (1 + np.abs(f(a)) + np.abs(f(b))))
+        assert shares[-1] == 0
     else:
-        assert np.mean(worst > 1e-9) > 0.001
+        assert shares[-1] > at_least
+min_share = shares[-2]  # min(|x - u|^2, |x + u|^2): only triples across the ridge find it
 # --8<-- [end:operations]
 
 # --8<-- [start:flat]
@@ -112,9 +116,10 @@ def gd(grad, w0: np.ndarray, lr: float, steps: int) -> np.ndarray:
     return w
 
 
-# 1. f(x) = max(|x| - 1, 0)^2 in the plane is convex and zero on the whole unit disk.
+# 1. h(x) = max(|x| - 1, 0)^2 in the plane is convex and zero on the whole unit disk.
 rng = np.random.default_rng(0)
-starts = rng.uniform(-3, 3, size=(1000, 2))
+count, box, tol = 1000, 3.0, 1e-9
+starts = rng.uniform(-box, box, size=(count, 2))
 
 
 def flat_grad(x: np.ndarray) -> np.ndarray:
@@ -128,13 +133,13 @@ radius = np.linalg.norm(ends, axis=1)
 nearest = np.sort(np.linalg.norm(ends[:, None] - ends[None], axis=-1), axis=1)[:, 1]
 print(f"flat bottom: {len(ends)} starts end at |x| <= {radius.max():.9f}, no two closer than {nearest.min():.0e}")
 # claim: convexity-flat-bottom [starts=len(starts)]
-assert np.all(radius <= 1 + 1e-9)  # every end point is a global minimizer: f = 0
-assert nearest.min() > 1e-9  # ...and no two runs end at the same one
+assert np.all(radius <= 1 + tol)  # every end point is a global minimizer: h = 0
+assert nearest.min() > tol  # ...and no two runs end at the same one
 
 # 2. Least squares with more weights (d = 30) than examples (n = 10): L(w) = |Xw - y|^2 / n.
-n, d = 10, 30
+n, d, runs, loss_tol, apart, near_tol = 10, 30, 20, 1e-20, 1.0, 1e-8
 X, y = rng.normal(size=(n, d)), rng.normal(size=n)
-w0 = rng.normal(size=(20, d))  # 20 random starts, one per row
+w0 = rng.normal(size=(runs, d))  # random starts, one per row
 lr = 0.5 / np.linalg.eigvalsh(2 * X.T @ X / n).max()
 w = gd(lambda w: 2 * (w @ X.T - y) @ X / n, w0, lr=lr, steps=5000)
 loss = ((w @ X.T - y) ** 2).mean(axis=1)
@@ -149,14 +154,149 @@ def order(x: float) -> str:
     return f"{10.0 ** np.ceil(np.log10(max(x, 1e-300))):.0e}"
 
 
-print(f"least squares, d > n: 20 starts end at loss < {order(loss.max())}, {gaps.min():.1f} to {gaps.max():.1f} apart")
+spread = f"{gaps.min():.1f} to {gaps.max():.1f} apart"
+print(f"least squares, d > n: {runs} starts end at loss < {order(loss.max())}, {spread}")
 gap = np.abs(w - closest).max()
 print(f"midpoints of any two ends: loss < {order(mid_loss.max())}; end = minimizer nearest the start, to {order(gap)}")
 # claim: convexity-flat-bottom [starts=len(w0)]
-assert loss.max() < 1e-20 and gaps.min() > 1  # 20 different global minimizers
-assert mid_loss.max() < 1e-20  # the set of minimizers is convex
-assert gap < 1e-8
+assert loss.max() < loss_tol and gaps.min() > apart  # different global minimizers
+assert mid_loss.max() < loss_tol  # the set of minimizers is convex
+assert gap < near_tol
 # --8<-- [end:flat]
+
+# --8<-- [start:strong]
+import numpy as np
+
+# L2-regularized logistic regression: mu-strongly convex (mu = reg) and L-smooth.
+rng = np.random.default_rng(1)
+n, d, reg, steps, pairs = 200, 5, 0.01, 100, 10_000
+X = rng.standard_normal((n, d))
+y = np.sign(X @ rng.standard_normal(d) + 0.5 * rng.standard_normal(n))  # labels in {-1, 1}
+
+
+def f(w: np.ndarray) -> np.ndarray:
+    """Mean logistic loss plus reg/2 |w|^2, for one w or a batch of rows."""
+    return np.logaddexp(0, -y * (w @ X.T)).mean(axis=-1) + reg / 2 * (w**2).sum(axis=-1)
+
+
+def grad(w: np.ndarray) -> np.ndarray:
+    """Its gradient: -mean(y_i x_i sigmoid(-y_i x_i.w)) + reg w."""
+    s = np.exp(-np.logaddexp(0, y * (w @ X.T)))  # sigmoid(-y x.w), computed stably
+    return -(s * y) @ X / n + reg * w
+
+
+mu, L = reg, reg + np.linalg.eigvalsh(X.T @ X).max() / (4 * n)  # the logistic curvature is at most 1/4
+a, b = rng.uniform(-3, 3, size=(2, pairs, d))
+gap = f(b) - f(a) - ((b - a) * grad(a)).sum(axis=1)  # f(b) minus the tangent at a
+dist2 = ((b - a) ** 2).sum(axis=1)
+lower_ok = bool(np.all(gap >= mu / 2 * dist2 - 1e-12))  # strong convexity: at least mu/2 |b - a|^2 above
+upper_ok = bool(np.all(gap <= L / 2 * dist2 + 1e-12))  # smoothness: at most L/2 |b - a|^2 above
+
+w_star = np.zeros(d)
+for _ in range(30):  # Newton's method for the exact minimizer
+    s = np.exp(-np.logaddexp(0, y * (w_star @ X.T)))
+    hessian = (X.T * (s * (1 - s))) @ X / n + reg * np.eye(d)
+    w_star = w_star - np.linalg.solve(hessian, grad(w_star))
+kappa = L / mu
+q = (kappa - 1) / (kappa + 1)
+w0 = rng.uniform(-3, 3, size=(20, d))
+w, dists, values = w0, [], []
+for _ in range(steps + 1):
+    dists.append(np.linalg.norm(w - w_star, axis=1))
+    values.append(f(w) - f(w_star))
+    w = w - 2 / (mu + L) * grad(w)  # the step of Nesterov's Theorem 2.1.15
+dists, values = np.array(dists), np.array(values)
+t = np.arange(steps + 1)[:, None]
+dist_bound = q**t * dists[0]
+value_bound = L / 2 * q ** (2 * t) * dists[0] ** 2
+print(f"kappa = L/mu = {kappa:.1f}; quadratic bounds hold at {pairs} random pairs: {lower_ok and upper_ok}")
+print(f"for t >= 1, |w_t - w*| / bound <= {(dists[1:] / dist_bound[1:]).max():.2f}, ", end="")
+print(f"(f(w_t) - f*) / bound <= {(values[1:] / value_bound[1:]).max():.2f}")
+
+# claim: convexity-strong-smooth [pairs=pairs starts=len(w0) steps=steps]
+assert lower_ok and upper_ok
+assert np.linalg.norm(grad(w_star)) < 1e-12  # w* is the minimizer
+assert np.all(dists <= dist_bound * (1 + 1e-9)) and np.all(values <= value_bound * (1 + 1e-9))
+# --8<-- [end:strong]
+
+# --8<-- [start:jensen]
+import numpy as np
+
+
+def lse(x):
+    """log-sum-exp over the last axis: convex."""
+    top = x.max(axis=-1, keepdims=True)
+    return (top + np.log(np.exp(x - top).sum(axis=-1, keepdims=True)))[..., 0]
+
+
+rng = np.random.default_rng(2)
+draws, points, dim, tol = 10_000, 5, 3, 1e-9
+A, c = rng.normal(size=(4, dim)), rng.normal(size=4)
+functions = {
+    "lse(x)": (lse, True),
+    "|Ax + c|_1": (lambda x: np.abs(x @ A.T + c).sum(axis=-1), True),
+    "|tanh(Ax + c)|^2": (lambda x: (np.tanh(x @ A.T + c) ** 2).sum(axis=-1), False),
+}
+x = rng.uniform(-3, 3, size=(draws, points, dim))  # each draw: a distribution on 5 points...
+p = rng.dirichlet(np.ones(points), size=draws)  # ...with random probabilities
+mean = (p[..., None] * x).sum(axis=1)
+jensen_gap = {}
+for name, (f, is_convex) in functions.items():
+    gap = (p * f(x)).sum(axis=1) - f(mean)  # E[f(X)] - f(E[X]): never negative for convex f
+    jensen_gap[name] = gap
+    print(f"{name:18s} E[f(X)] < f(E[X]) in {np.mean(gap < -tol):6.2%} of {draws} distributions")
+    # claim: convexity-jensen [draws=draws]
+    if is_convex:
+        assert np.all(gap >= -tol * (1 + np.abs(f(mean))))
+    else:
+        assert np.mean(gap < -tol) > 0
+
+# Sublevel sets: convex for convex f, but convex sublevel sets do not make f convex.
+root = lambda x: np.sqrt(np.abs(x))  # noqa: E731
+levels = rng.uniform(0.1, 2, draws)
+a, b = rng.uniform(-1, 1, size=(2, draws)) * levels**2  # two points of the sublevel set {root <= level}
+lam = rng.uniform(0, 1, draws)
+between = lam * a + (1 - lam) * b
+in_set = bool(np.all(root(between) <= levels + tol))  # every sublevel set is an interval
+chord_fails = np.mean(root(between) > lam * root(a) + (1 - lam) * root(b) + tol)
+print(f"sqrt|x|: sublevel sets convex: {in_set}; above the chord in {chord_fails:.1%} of triples")
+# claim: convexity-sublevel [draws=draws]
+assert np.all(root(a) <= levels) and np.all(root(b) <= levels) and in_set
+assert chord_fails > 0  # ...yet sqrt|x| is not convex
+# --8<-- [end:jensen]
+
+# --8<-- [start:subgradients]
+import numpy as np
+import torch
+
+# Convex functions with a kink: |z| at 0, ReLU max(z, 0) at 0, hinge max(1 - z, 0) at 1, |z| + 2z at 0.
+kinks = {
+    "|z|": (torch.abs, 0.0, (-1.0, 1.0)),
+    "relu(z)": (torch.relu, 0.0, (0.0, 1.0)),
+    "hinge(z)": (lambda z: torch.clamp(1 - z, min=0), 1.0, (-1.0, 0.0)),
+    "|z| + 2z": (lambda z: torch.abs(z) + 2 * z, 0.0, (1.0, 3.0)),  # a kink that is not a minimum
+}
+devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+candidates = np.round(np.linspace(-4, 4, 161), 10)  # slopes g to test, step 0.05
+for device in devices:
+    for name, (f, kink, (low, high)) in kinks.items():
+        z = torch.tensor(kink, dtype=torch.float64, device=device, requires_grad=True)
+        f(z).backward()
+        autograd = z.grad.item()  # what PyTorch returns at the kink
+        b = torch.linspace(kink - 3, kink + 3, 601, dtype=torch.float64, device=device)
+        fb, fk = f(b).cpu().numpy(), f(z).item()
+        below = fb[None, :] >= fk + candidates[:, None] * (b.cpu().numpy() - kink)[None, :] - 1e-12
+        valid = candidates[below.all(axis=1)]  # slopes g with f(b) >= f(kink) + g (b - kink) for all b
+        if device == "cpu":
+            found = f"[{valid.min():g}, {valid.max():g}]"
+            print(f"{name:9s} subgradients at z = {kink:g}: {found}; autograd gives {autograd:g}")
+        # claim: convexity-subgradients [devices=devices]
+        assert valid.min() == low and valid.max() == high  # the subdifferential is exactly [low, high]
+        assert low <= autograd <= high  # PyTorch's gradient at the kink is one of them
+        assert (0 in valid) == (fk <= f(b).min().item())  # 0 is a subgradient exactly at a minimizer
+subdifferentials = ", ".join(f"[{low:g}, {high:g}] for {name}" for name, (_, _, (low, high)) in kinks.items())
+minimizers = sum(low <= 0 <= high for _, _, (low, high) in kinks.values())
+# --8<-- [end:subgradients]
 
 # --8<-- [start:figure]
 import matplotlib.pyplot as plt
@@ -177,9 +317,10 @@ ax.set(title="convex", ylim=(-1, 6))
 # Not convex: a tangent crosses the graph and a chord passes under it.
 g, dg = lambda x: x**4 - 3 * x**2 + x, lambda x: 4 * x**3 - 6 * x + 1
 ax = axes[1]
+x_tan, valleys = 0.3, (-1.3, 1.1)
 ax.plot(x, g(x), color="0.3", lw=1.8)
-ax.plot(x, g(0.3) + dg(0.3) * (x - 0.3), color="C0", lw=0.8)
-ax.plot([-1.3, 1.1], [g(-1.3), g(1.1)], "o-", color="C3", ms=4, lw=1.2)
+ax.plot(x, g(x_tan) + dg(x_tan) * (x - x_tan), color="C0", lw=0.8)
+ax.plot(valleys, [g(valleys[0]), g(valleys[1])], "o-", color="C3", ms=4, lw=1.2)
 ax.set(title="not convex", ylim=(-4.5, 6))
 
 # Convex with a flat bottom: every point of [-1, 1] is a global minimizer.
@@ -193,4 +334,16 @@ for ax in axes:
     ax.set(xlabel="x")
 fig.tight_layout()
 fig.savefig("convexity-tests.svg")
+
+# What the figure's description says about each panel.
+assert all(np.all(f(x) >= f(x0) + df(x0) * (x - x0) - 1e-12) for x0 in (-1.2, 0.3, 1.5))  # tangents below
+inside = (x >= -1.8) & (x <= 1.0)
+chord = f(-1.8) + (f(1.0) - f(-1.8)) / 2.8 * (x[inside] + 1.8)
+assert np.all(chord >= f(x[inside]) - 1e-12)  # the chord above
+crossing = g(x) - (g(x_tan) + dg(x_tan) * (x - x_tan))
+assert crossing.min() < 0 < crossing.max()  # the tangent at x_tan crosses the graph
+hump = np.sort(np.roots([4.0, 0.0, -6.0, 1.0]).real)[1]  # the local maximum between the valleys
+chord_at_hump = g(valleys[0]) + (g(valleys[1]) - g(valleys[0])) / (valleys[1] - valleys[0]) * (hump - valleys[0])
+assert chord_at_hump < g(hump)  # the chord passes below the hump
+assert np.all(h(x[np.abs(x) <= 1]) == 0) and np.all(h(x[np.abs(x) > 1]) > 0)  # flat exactly on [-1, 1]
 # --8<-- [end:figure]

@@ -21,7 +21,7 @@ def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, l
     return x
 
 
-def least_squares_problem(seed: int, n: int = 200, d: int = 5) -> tuple[np.ndarray, np.ndarray]:
+def least_squares_problem(seed: int, n: int, d: int) -> tuple[np.ndarray, np.ndarray]:
     """Random data X, y for the loss f(w) = |Xw - y|^2 / (2n)."""
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, d))
@@ -29,25 +29,25 @@ def least_squares_problem(seed: int, n: int = 200, d: int = 5) -> tuple[np.ndarr
     return X, y
 
 
-seeds = range(20)
+seeds, n, d, steps, tol = range(20), 200, 5, 60, 1e-10
 gaps, solutions = [], []
 for seed in seeds:
-    X, y = least_squares_problem(seed)
-    L = np.linalg.eigvalsh(X.T @ X / len(y)).max()  # largest curvature of f
+    X, y = least_squares_problem(seed, n, d)
+    L = np.linalg.eigvalsh(X.T @ X / n).max()  # largest curvature of f
 
     def grad(w: np.ndarray, X: np.ndarray = X, y: np.ndarray = y) -> np.ndarray:
         """Gradient of f(w) = |Xw - y|^2 / (2n): X^T (Xw - y) / n."""
         return X.T @ (X @ w - y) / len(y)
 
-    w = gradient_descent(grad, np.zeros(X.shape[1]), lr=1 / L, steps=60)
+    w = gradient_descent(grad, np.zeros(d), lr=1 / L, steps=steps)
     w_best = np.linalg.lstsq(X, y, rcond=None)[0]  # the exact minimizer
     gaps.append(np.abs(w - w_best).max())
     solutions.append(w)
 print(f"w for data set 0: {np.round(solutions[0], 4)}")
-print(f"all {len(gaps)} problems within 1e-12 of the least-squares solution: {max(gaps) < 1e-12}")
+print(f"all {len(gaps)} problems within {tol:.0e} of the least-squares solution: {max(gaps) < tol}")
 
 # claim: gd-least-squares [seeds=len(gaps)]
-assert max(gaps) < 1e-10
+assert len(gaps) == len(seeds) and max(gaps) < tol
 # --8<-- [end:update]
 
 # --8<-- [start:update-torch]
@@ -68,32 +68,37 @@ def fit(X: torch.Tensor, y: torch.Tensor, lr: float, steps: int) -> torch.Tensor
     return w.detach()[:, 0]
 
 
+def problems(seeds: range, n: int, d: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """The numpy tab's data sets, stacked: X of shape (problems, n, d), y of shape (problems, n)."""
+    data = []
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        X = rng.standard_normal((n, d))
+        data.append((X, X @ rng.standard_normal(d) + 0.1 * rng.standard_normal(n)))
+    return torch.tensor(np.array([X for X, _ in data])), torch.tensor(np.array([y for _, y in data]))
+
+
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-seeds = range(20)
-data = []
-for seed in seeds:  # the same 20 data sets as the numpy tab
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((200, 5))
-    data.append((X, X @ rng.standard_normal(5) + 0.1 * rng.standard_normal(200)))
-X = torch.tensor(np.array([X for X, _ in data]))  # shape (20, 200, 5)
-y = torch.tensor(np.array([y for _, y in data]))  # shape (20, 200)
+seeds, n, d, steps, tol = range(20), 200, 5, 60, 1e-10
+X, y = problems(seeds, n, d)
 w_best = torch.linalg.solve(X.mT @ X, X.mT @ y[..., None])[..., 0]  # the exact minimizers (normal equations)
-L = torch.linalg.eigvalsh(X.mT @ X / X.shape[1]).max().item()  # the largest curvature of all 20
+L = torch.linalg.eigvalsh(X.mT @ X / n).max().item()  # the largest curvature of all 20
 for device in devices:
-    w = fit(X.to(device), y.to(device), lr=1 / L, steps=60).cpu()
+    w = fit(X.to(device), y.to(device), lr=1 / L, steps=steps).cpu()
     gaps = (w - w_best).abs().amax(dim=1)
     # claim: gd-least-squares-torch [devices=devices seeds=len(gaps)]
-    assert gaps.max() < 1e-10
+    assert len(gaps) == len(seeds) and gaps.max() < tol
 print(f"w for data set 0: {np.round(w[0].numpy(), 4)}")
-print(f"all {len(gaps)} problems within 1e-12 of the least-squares solution: {gaps.max().item() < 1e-12}")
+print(f"all {len(gaps)} problems within {tol:.0e} of the least-squares solution: {gaps.max().item() < tol}")
 # --8<-- [end:update-torch]
 
 # --8<-- [start:step-size]
 import numpy as np
 
 rng = np.random.default_rng(0)
-seeds, d, L = 20, 10, 10.0
-curvatures = np.linspace(1.0, L, d)  # eigenvalues of the Hessian; the largest is L
+seeds, d, mu, L, steps = 20, 10, 1.0, 10.0, 500
+shrink, grow, rel_tol = 1e3, 10.0, 0.02
+curvatures = np.linspace(mu, L, d)  # eigenvalues of the Hessian, from mu to L
 # 20 random quadratics f(x) = x^T A x / 2 with A = Q diag(curvatures) Q^T, Q a random rotation.
 Q = np.linalg.qr(rng.standard_normal((seeds, d, d)))[0]
 A = Q @ (curvatures[:, None] * Q.transpose(0, 2, 1))
@@ -101,7 +106,6 @@ lr_times_L = np.array([0.2, 1.0, 1.5, 1.9, 1.98, 2.02, 2.1, 2.5])
 lr = lr_times_L / L
 x0 = rng.standard_normal((seeds, 1, d)).repeat(len(lr), axis=1)  # one start per quadratic, every step size
 
-steps = 500
 x = x0.copy()
 for _ in range(steps):
     x = x - lr[:, None] * np.einsum("sij,skj->ski", A, x)  # x <- x - lr * A x, for all at once
@@ -114,25 +118,68 @@ for k in range(len(lr)):
         f"lr*L = {lr_times_L[k]:4.2f}: predicted factor {predicted[k]:.3f}, "
         f"measured {rate[:, k].min():.3f} to {rate[:, k].max():.3f}, {verdict}"
     )
+stable, unstable = lr_times_L < 2, lr_times_L > 2
+stable_set = ", ".join(f"{v:g}" for v in lr_times_L[stable])
+unstable_set = ", ".join(f"{v:g}" for v in lr_times_L[unstable])
+edge = lr_times_L[stable].max()  # the stable step closest to 2/L
+edge_factor = predicted[lr_times_L == edge][0]  # its predicted shrink factor per step
+assert edge > 1 and np.isclose(abs(1 - edge), edge_factor)  # the steep direction flips sign and is the slowest
+assert np.isclose(edge_factor, predicted[0])  # ...as slow as the flattest direction at the smallest step
 
 # claim: gd-step-size [seeds=seeds]
-assert np.all(rate <= predicted * (1 + 1e-9)) and np.all(rate > 0.98 * predicted)
-assert np.all(ratio[:, lr_times_L < 2] < 1e-3)  # every run with lr < 2/L shrinks the error 1000-fold
-assert np.all(ratio[:, lr_times_L > 2] > 10)  # every run with lr > 2/L grows it
+assert np.all(rate <= predicted * (1 + 1e-9)) and np.all(rate > (1 - rel_tol) * predicted)
+assert np.all(ratio[:, stable] < 1 / shrink)  # every run with lr < 2/L shrinks the error 1000-fold
+assert np.all(ratio[:, unstable] > grow)  # every run with lr > 2/L grows it
+assert stable.sum() + unstable.sum() == len(lr_times_L)  # no step size exactly at 2/L
 # --8<-- [end:step-size]
+
+# --8<-- [start:degenerate]
+import numpy as np
+
+# f(x) = x^4 / 4 has its minimum at 0 with f''(0) = 0: no quadratic bowl, no curvature L to set 2/L.
+lr, x0, steps, rel_tol, slow = 0.1, 1.0, 10_000, 0.01, 0.9999
+x, path = x0, [x0]
+for _ in range(steps):
+    x = x - lr * x**3  # f'(x) = x^3
+    path.append(x)
+path = np.abs(np.array(path))
+t = np.arange(steps + 1)
+scaled = path[-1] * np.sqrt(2 * lr * steps)  # |x_t| sqrt(2 lr t) -> 1: |x_t| falls like t^(-1/2)
+late_factor = path[-1] / path[-2]  # the shrink factor per step tends to 1: no linear rate
+print(f"|x_T| sqrt(2 lr T) = {scaled:.4f} after T = {steps} steps; last shrink factor {late_factor:.6f}")
+
+# Where the step is too large depends on the start: lr x0^2 > 2 diverges, lr x0^2 < 2 converges.
+threshold = np.sqrt(2 / lr)
+starts = np.linspace(0.01, 2, 400) * threshold
+starts = starts[np.abs(starts / threshold - 1) > 0.01]  # leave out the boundary itself
+x = starts.copy()
+with np.errstate(over="ignore", invalid="ignore"):
+    for _ in range(200):
+        x = x - lr * x**3
+diverged = ~(np.abs(x) < 1e6)  # inf and nan count as diverged
+print(f"lr = {lr}: {np.sum(diverged)} of {len(starts)} starts diverge, all those with |x0| > {threshold:.3f}")
+
+# claim: gd-degenerate [starts=len(starts)]
+assert abs(scaled - 1) < rel_tol
+assert np.all(np.diff(path) < 0)  # |x_t| falls at every step...
+assert late_factor > slow  # ...but ever more slowly: no linear rate
+assert np.array_equal(diverged, starts > threshold) and diverged.any() and not diverged.all()
+assert np.all(np.abs(x[~diverged]) < starts[~diverged])  # the others move toward the minimum
+# --8<-- [end:degenerate]
 
 # --8<-- [start:conditioning]
 import numpy as np
 
 rng = np.random.default_rng(1)
 kappas = np.array([10.0, 30.0, 100.0, 300.0, 1000.0])
-seeds, d, tol = 20, 20, 1e-10
+seeds, d, tol, mu = 20, 20, 1e-10, 1.0
+rate_tol, steps_tol = 0.03, 0.1
 # Diagonal quadratics f(x) = sum_i lambda_i x_i^2 / 2 with mu = 1 <= lambda_i <= L = kappa.
-inner = rng.uniform(1.0, kappas[:, None, None], size=(len(kappas), seeds, d - 2))
+inner = rng.uniform(mu, kappas[:, None, None], size=(len(kappas), seeds, d - 2))
 ones = np.ones((len(kappas), seeds, 1))
-curv = np.concatenate([ones, inner, ones * kappas[:, None, None]], axis=-1)
+curv = np.concatenate([mu * ones, inner, ones * kappas[:, None, None]], axis=-1)
 x = x0 = rng.standard_normal((len(kappas), seeds, d))
-lr = 2 / (kappas + 1)[:, None, None]  # the best fixed step, 2 / (L + mu)
+lr = 2 / (kappas + mu)[:, None, None]  # the best fixed step, 2 / (L + mu)
 
 start = np.linalg.norm(x0, axis=-1)
 norms, steps_to_tol, t = [start], np.zeros((len(kappas), seeds), dtype=int), 0
@@ -146,15 +193,18 @@ half = steps_to_tol // 2
 rate = (norms[steps_to_tol, k, s] / norms[steps_to_tol - half, k, s]) ** (1 / half)  # per-step factor, late
 predicted = (kappas - 1) / (kappas + 1)
 median_steps = np.median(steps_to_tol, axis=1)
+per_kappa = np.log(1 / tol) / 2  # (kappa / 2) ln(1 / tol) steps, divided by kappa
+kappa_set = ", ".join(f"{v:g}" for v in kappas)
+gd_steps = dict(zip(kappas, median_steps, strict=True))
 for i, kappa in enumerate(kappas):
     print(
         f"kappa = {kappa:6.0f}: factor predicted {predicted[i]:.4f}, measured {rate[i].min():.4f} to "
-        f"{rate[i].max():.4f}; steps to 1e-10: {median_steps[i]:6.0f} = {median_steps[i] / kappa:.1f} kappa"
+        f"{rate[i].max():.4f}; steps to {tol:.0e}: {median_steps[i]:6.0f} = {median_steps[i] / kappa:.1f} kappa"
     )
 
 # claim: gd-condition-rate [seeds=seeds problems=rate.size]
-assert np.all(rate <= predicted[:, None] * (1 + 1e-9)) and np.all(rate > 0.97 * predicted[:, None])
-assert np.all(np.abs(median_steps / kappas / (np.log(1 / tol) / 2) - 1) < 0.1)  # steps ~ (kappa/2) ln(1/tol)
+assert np.all(rate <= predicted[:, None] * (1 + 1e-9)) and np.all(rate > (1 - rate_tol) * predicted[:, None])
+assert np.all(np.abs(median_steps / kappas / per_kappa - 1) < steps_tol)  # steps ~ (kappa/2) ln(1/tol)
 # --8<-- [end:conditioning]
 
 # --8<-- [start:momentum]
@@ -181,6 +231,8 @@ def heavy_ball(curv: np.ndarray, x0: np.ndarray, lr: float, momentum: float, tol
 rng = np.random.default_rng(1)
 kappas = np.array([10.0, 30.0, 100.0, 300.0, 1000.0])
 seeds, d, tol = 20, 20, 1e-10
+rate_tol, low, high, fewer = 0.03, 10, 17, 4
+hb_steps = {}
 for kappa in kappas:
     # The same kind of problems as for plain gradient descent: curvatures from 1 to kappa.
     curv = np.concatenate([np.ones((seeds, 1)), rng.uniform(1, kappa, (seeds, d - 2)), np.full((seeds, 1), kappa)], 1)
@@ -193,14 +245,16 @@ for kappa in kappas:
     late, early = norms[steps, range(seeds)] / steps, norms[steps - half, range(seeds)] / (steps - half)
     rate = (late / early) ** (1 / half)
     predicted = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
+    hb_steps[kappa] = np.median(steps)
     print(
         f"kappa = {kappa:6.0f}: factor predicted {predicted:.4f}, measured {rate.min():.4f} to {rate.max():.4f}; "
-        f"steps to 1e-10: {np.median(steps):4.0f} = {np.median(steps) / np.sqrt(kappa):.1f} sqrt(kappa)"
+        f"steps to {tol:.0e}: {hb_steps[kappa]:4.0f} = {hb_steps[kappa] / np.sqrt(kappa):.1f} sqrt(kappa)"
     )
     # claim: gd-momentum-rate [seeds=seeds kappas=len(kappas)]
-    assert np.all(np.abs(rate / predicted - 1) < 0.03)
-    assert np.all(rate < ((kappa - 1) / (kappa + 1)) ** (np.sqrt(kappa) / 4))  # much faster than plain GD
-    assert 10 < np.median(steps) / np.sqrt(kappa) < 17  # steps grow like sqrt(kappa)
+    assert np.all(np.abs(rate / predicted - 1) < rate_tol)
+    assert np.all(rate < ((kappa - 1) / (kappa + 1)) ** (np.sqrt(kappa) / fewer))  # much faster than plain GD
+    assert low < hb_steps[kappa] / np.sqrt(kappa) < high  # steps grow like sqrt(kappa)
+kappa_set = ", ".join(f"{v:g}" for v in kappas)
 # --8<-- [end:momentum]
 
 # --8<-- [start:nesterov]
@@ -226,28 +280,31 @@ def nesterov(curv: np.ndarray, x0: np.ndarray, lr: float, momentum: float, steps
 
 
 rng = np.random.default_rng(2)
-seeds, d, steps = 20, 20, 800
-for kappa in [10.0, 100.0, 1000.0]:
+seeds, d, steps, mu, ahead = 20, 20, 800, 1.0, 1e-3
+kappas = [10.0, 100.0, 1000.0]
+for kappa in kappas:
     curv = np.concatenate([np.ones((seeds, 1)), rng.uniform(1, kappa, (seeds, d - 2)), np.full((seeds, 1), kappa)], 1)
     x0 = rng.standard_normal((seeds, d))
-    q = 1 / np.sqrt(kappa)  # sqrt(mu / L)
+    q = np.sqrt(mu / kappa)  # sqrt(mu / L)
     values = nesterov(curv, x0, lr=1 / kappa, momentum=(1 - q) / (1 + q), steps=steps)  # lr = 1/L
     t = np.arange(steps + 1)[:, None]
-    bound = (1 - q) ** t * (values[0] + 0.5 * (x0**2).sum(-1))  # (1 - sqrt(mu/L))^t (f(x0) - f* + mu/2 |x0 - x*|^2)
+    bound = (1 - q) ** t * (values[0] + mu / 2 * (x0**2).sum(-1))  # (1 - q)^t (f(x0) - f* + mu/2 |x0 - x*|^2)
     gd = 0.5 * (curv * (1 - curv / kappa) ** (2 * steps) * x0**2).sum(-1)  # plain GD, lr = 1/L, same start
     worst = (values[1:] / bound[1:]).max()
     print(f"kappa = {kappa:5.0f}: worst f(x_t) / bound for t >= 1: {worst:.2f}, f(x_{steps}) <= {values[-1].max():.0e}")
     # claim: gd-nesterov-bound [seeds=seeds steps=steps]
-    assert np.all(values <= bound)
-    assert np.all(values[-1] < 1e-3 * gd)  # far below where plain gradient descent gets
+    assert values.shape == (steps + 1, seeds) and np.all(values <= bound)
+    assert np.all(values[-1] < ahead * gd)  # far below where plain gradient descent gets
+kappa_set = ", ".join(f"{v:g}" for v in kappas)
 # --8<-- [end:nesterov]
 
 # --8<-- [start:valley-figure]
 import matplotlib.pyplot as plt
 import numpy as np
 
-kappa = 25.0  # f(x, y) = (x^2 + kappa y^2) / 2: a long narrow valley
+kappa, steps = 25.0, 30  # f(x, y) = (x^2 + kappa y^2) / 2: a long narrow valley
 curv = np.array([1.0, kappa])
+start = np.array([-10.0, 1.5])
 q = 1 / np.sqrt(kappa)
 # (name, lr, beta, look_ahead): look_ahead = 0 is heavy ball, 1 is Nesterov (gradient at x + beta (x - x_prev)).
 methods = [
@@ -257,23 +314,152 @@ methods = [
 ]
 grid_x, grid_y = np.meshgrid(np.linspace(-10.5, 10.5, 80), np.linspace(-2.2, 2.2, 40))
 fig, axes = plt.subplots(1, 3, figsize=(10, 2.8), sharey=True)
+paths = []
 for ax, (name, lr, beta, look_ahead) in zip(axes, methods, strict=True):
-    x = prev = np.array([-10.0, 1.5])
+    x = prev = start
     path = [x]
-    for _ in range(30):
+    for _ in range(steps):
         y = x + look_ahead * beta * (x - prev)
         x, prev = y - lr * curv * y + (1 - look_ahead) * beta * (x - prev), x
         path.append(x)
-    path = np.array(path)
+    paths.append(np.array(path))
     ax.contour(grid_x, grid_y, grid_x**2 + kappa * grid_y**2, levels=[2, 20, 60, 130], colors="0.7")
-    ax.plot(path[:, 0], path[:, 1], "o-", ms=2.5, lw=0.9, color="C3")
+    ax.plot(paths[-1][:, 0], paths[-1][:, 1], "o-", ms=2.5, lw=0.9, color="C3")
     ax.plot(0, 0, "k*", ms=8)
     ax.set(title=name, xlabel="x")
 axes[0].set_ylabel("y")
-fig.suptitle("30 steps from (−10, 1.5) on f = (x² + 25 y²)/2", fontsize=10)
+fig.suptitle(f"{steps} steps from ({start[0]:g}, {start[1]:g}) on f = (x² + {kappa:g} y²)/2", fontsize=10)
 fig.tight_layout()
 fig.savefig("gradient-descent-valley.svg")
+
+# What the figure's description says about each panel.
+gd, heavy, nest = paths
+assert np.all(np.sign(gd[1:, 1]) == -np.sign(gd[:-1, 1]))  # gradient descent crosses the valley at every step
+assert np.abs(heavy[:, 1]).max() > 1.5 * abs(start[1]) and np.linalg.norm(heavy[-1]) < 1e-2  # swings, then settles
+assert np.all(np.abs(nest[1:, 1]) < 1e-12)  # Nesterov removes the motion across the valley in one step
+assert np.all(np.diff(nest[:, 0]) > 0) and abs(nest[-1, 0]) < 0.01 * abs(start[0])  # ...and slides to the origin
 # --8<-- [end:valley-figure]
+
+# --8<-- [start:guarantees]
+import numpy as np
+
+rng = np.random.default_rng(7)
+problems, steps = 20, 500
+
+# 1. Convex and L-smooth, not strongly convex: least squares with more weights (d) than examples (n).
+n, d = 10, 30
+convex_ok, convex_worst = True, 0.0
+for _ in range(problems):
+    X, y, w0 = rng.standard_normal((n, d)), rng.standard_normal(n), rng.standard_normal(d)
+    L = np.linalg.eigvalsh(X.T @ X / n).max()
+    w_star = w0 - np.linalg.pinv(X) @ (X @ w0 - y)  # the minimizer nearest w0 (f* = 0: the data are fit exactly)
+    w, gaps = w0, []
+    for _ in range(steps + 1):
+        gaps.append(np.sum((X @ w - y) ** 2) / (2 * n))  # f(w_t) - f*
+        w = w - X.T @ (X @ w - y) / n / L  # lr = 1/L
+    bound = 2 * L * np.sum((w0 - w_star) ** 2) / (np.arange(steps + 1) + 4)  # Nesterov (2004), Corollary 2.1.2
+    convex_ok &= bool(np.all(np.array(gaps) <= bound))
+    convex_worst = max(convex_worst, (np.array(gaps) / bound).max())
+print(f"convex least squares, d > n: f(w_t) - f* / bound at most {convex_worst:.2f} over {steps} steps")
+
+
+# 2. L-smooth but not convex: f(x) = sum_i (x_i^2 / 2 + 2 cos x_i), with f'' = 1 - 2 cos x in [-1, 3].
+def f(x: np.ndarray) -> np.ndarray:
+    return (x**2 / 2 + 2 * np.cos(x)).sum(-1)
+
+
+def grad(x: np.ndarray) -> np.ndarray:
+    return x - 2 * np.sin(x)
+
+
+L_nc, dim = 3.0, 10
+grid = np.linspace(-5, 5, 200_001)
+f_star = dim * (grid**2 / 2 + 2 * np.cos(grid)).min()  # separable: the minimum of one coordinate, dim times
+x = rng.uniform(-5, 5, (problems, dim))
+f0, values, sq_grads = f(x), [f(x)], []
+for _ in range(steps):
+    g = grad(x)
+    sq_grads.append((g**2).sum(-1))
+    x = x - g / L_nc
+    values.append(f(x))
+values, sq_grads = np.array(values), np.array(sq_grads)
+decrease = values[:-1] - values[1:]  # the descent lemma promises at least |g|^2 / (2L) per step
+best_sq = np.minimum.accumulate(sq_grads, axis=0)  # min over t < T of |grad f(x_t)|^2
+stationarity_bound = 2 * L_nc * (f0 - f_star) / np.arange(1, steps + 1)[:, None]
+print(f"nonconvex: min_t |grad f|^2 / (2L (f0 - f*) / T) at most {(best_sq / stationarity_bound).max():.2e}")
+origin = np.zeros(dim)  # a local maximum: the gradient is zero and gradient descent never moves
+stuck = origin.copy()
+for _ in range(steps):
+    stuck = stuck - grad(stuck) / L_nc
+print(f"from the local maximum x0 = {origin[0]:g}, it ends at |x - x0| = {np.abs(stuck - origin).max():g}")
+
+# 3. Polyak-Lojasiewicz, not convex: f(x) = x^2 + 3 sin(x)^2 (Karimi et al., 2016), mu = 1/32, L = 8.
+mu_pl, L_pl = 1 / 32, 8.0
+xs = np.linspace(-11, 11, 220_001)  # |x_t| <= sqrt(f(x_0)) < 11
+pl_f, pl_g = xs**2 + 3 * np.sin(xs) ** 2, 2 * xs + 3 * np.sin(2 * xs)
+starts = rng.uniform(-10, 10, 1000)
+x, pl_values = starts, [starts**2 + 3 * np.sin(starts) ** 2]
+for _ in range(steps):
+    x = x - (2 * x + 3 * np.sin(2 * x)) / L_pl
+    pl_values.append(x**2 + 3 * np.sin(x) ** 2)
+pl_values = np.array(pl_values)
+pl_bound = (1 - mu_pl / L_pl) ** np.arange(steps + 1)[:, None] * pl_values[0]
+print(f"PL: f(x_t) / ((1 - mu/L)^t f(x_0)) at most {(pl_values[1:] / pl_bound[1:]).max():.2e}")
+
+# claim: gd-convex-rate [problems=problems steps=steps]
+assert convex_ok and convex_worst <= 1
+# claim: gd-nonconvex-rate [problems=problems steps=steps]
+assert (1 - 2 * np.cos(grid)).min() < 0 and (1 - 2 * np.cos(grid)).max() <= L_nc  # f'': not convex; L-smooth
+assert np.all(decrease >= sq_grads / (2 * L_nc) - 1e-12)  # the descent lemma, at every step
+assert np.all(best_sq <= stationarity_bound)  # min_t |grad f|^2 <= 2L (f(x_0) - f*) / T, for every T
+assert np.all(stuck == origin) and np.all(grad(origin) == 0)  # a small gradient, not a minimum
+# claim: gd-pl-rate [starts=starts.size steps=steps]
+assert np.all(0.5 * pl_g**2 >= mu_pl * pl_f - 1e-12)  # the PL inequality, on a fine grid
+assert (2 + 6 * np.cos(2 * xs)).min() < 0 and (2 + 6 * np.cos(2 * xs)).max() <= L_pl  # not convex; L-smooth
+assert np.all(pl_values <= pl_bound * (1 + 1e-12))  # linear convergence, from every start
+# --8<-- [end:guarantees]
+
+# --8<-- [start:line-search]
+import numpy as np
+
+
+def backtracking_step(f, x: np.ndarray, g: np.ndarray, lr0: float, shrink: float, c: float) -> float:
+    """Armijo's rule: the first step lr0, lr0 * shrink, ... with f(x - lr g) <= f(x) - c lr |g|^2."""
+    lr, fx, gg = lr0, f(x), g @ g
+    while f(x - lr * g) > fx - c * lr * gg:
+        lr *= shrink
+    return lr
+
+
+rng = np.random.default_rng(0)
+d, mu, L, steps, goal = 10, 1.0, 10.0, 500, 1e3
+lr0, shrink, c = 1.0, 0.5, 1e-4  # lr0 = 10 / L: five times the 2/L limit
+A_list = []
+for _ in range(20):  # the step-size section's kind of quadratic: curvatures from 1 to L, randomly rotated
+    Q = np.linalg.qr(rng.standard_normal((d, d)))[0]
+    A_list.append(Q @ np.diag(np.linspace(mu, L, d)) @ Q.T)
+smallest_lr, shrunk, monotone = np.inf, [], True
+for A in A_list:
+    x0 = x = rng.standard_normal(d)
+    value = x @ A @ x / 2
+    for _ in range(steps):
+        g = A @ x
+        lr = backtracking_step(lambda z, A=A: z @ A @ z / 2, x, g, lr0, shrink, c)
+        smallest_lr = min(smallest_lr, lr)
+        x = x - lr * g
+        monotone &= bool(x @ A @ x / 2 < value)
+        value = x @ A @ x / 2
+    shrunk.append(np.linalg.norm(x) / np.linalg.norm(x0))
+guaranteed = min(lr0, 2 * shrink * (1 - c) / L)  # every step at most 2(1 - c)/L passes the test
+print(f"smallest accepted step * L = {smallest_lr * L:.3f} (guaranteed at least {guaranteed * L:.3f})")
+print(f"error shrunk more than {goal:.0e}-fold in {steps} steps: {max(shrunk) < 1 / goal}")
+print(f"f fell at every step: {monotone}")
+
+# claim: gd-armijo [problems=len(A_list) steps=steps]
+assert lr0 > 2 / L  # the first trial step alone would diverge
+assert smallest_lr >= guaranteed and monotone
+assert max(shrunk) < 1 / goal
+# --8<-- [end:line-search]
 
 # --8<-- [start:minibatch]
 import numpy as np
@@ -287,19 +473,22 @@ per_example = X * (X @ w - y)[:, None]  # gradient of (x_i^T w - y_i)^2 / 2, one
 full = per_example.mean(axis=0)  # the full-batch gradient
 spread = np.trace(np.cov(per_example.T, bias=True))  # tr(Sigma): total variance of one example's gradient
 
-seeds, batches = range(20), 1000
-for B in [1, 4, 16, 64, 256]:
+seeds, batches, sizes, z_max, var_tol = range(20), 1000, [1, 4, 16, 64, 256], 4.5, 0.08
+for B in sizes:
     # mini-batches of B examples drawn uniformly with replacement, 1000 batches for each of 20 seeds
-    estimates = np.concatenate(
-        [per_example[np.random.default_rng(s).integers(n, size=(batches, B))].mean(axis=1) for s in seeds]
-    )
+    drawn = np.concatenate([np.random.default_rng(s).integers(n, size=(batches, B)) for s in seeds])
+    estimates = per_example[drawn].mean(axis=1)
+    counts = np.bincount(drawn.ravel(), minlength=n)  # how often each example was drawn
     z = (estimates.mean(axis=0) - full) / np.sqrt(np.diag(np.cov(per_example.T, bias=True)) / B / len(estimates))
     ratio = ((estimates - full) ** 2).sum(axis=1).mean() * B / spread  # E|g_B - g|^2 * B / tr(Σ)
     print(f"B = {B:3d}: largest |z| of the mean = {np.abs(z).max():.1f}, variance * B / tr(Σ) = {ratio:.3f}")
     # claim: gd-minibatch-unbiased [seeds=len(seeds) batches=len(estimates)]
-    assert np.all(np.abs(z) < 4.5)  # the mean of the estimates is the full gradient, within sampling error
+    assert len(counts) == n and counts.min() > 0  # every one of the n examples is drawn: no example left out
+    assert np.all(np.abs(z) < z_max)  # the mean of the estimates is the full gradient, within sampling error
     # claim: gd-minibatch-variance [seeds=len(seeds) batches=len(estimates)]
-    assert abs(ratio - 1) < 0.08  # E|g_B - g|^2 = tr(Σ) / B
+    assert len(counts) == n and counts.min() > 0  # the same batches, drawn from all n examples
+    assert abs(ratio - 1) < var_tol  # E|g_B - g|^2 = tr(Σ) / B
+size_set = ", ".join(str(B) for B in sizes)
 # --8<-- [end:minibatch]
 
 # --8<-- [start:adaptive]
@@ -401,39 +590,64 @@ def torch_path(make_optimizer: Callable, x0: list[float], steps: int, device: st
     return np.array(path)
 
 
+def optimizer_pairs(x0: list[float], steps: int, beta: float) -> dict[str, tuple[Callable, np.ndarray]]:
+    """Each torch optimizer, with the path of its numpy twin from x0 on Rosenbrock's valley."""
+    return {
+        f"SGD, Nesterov {beta}": (
+            lambda p: torch.optim.SGD(p, lr=1e-4, momentum=beta, nesterov=True),
+            sgd(rosenbrock_grad, x0, lr=1e-4, steps=steps, momentum=beta, nesterov=True),
+        ),
+        "RMSprop": (lambda p: torch.optim.RMSprop(p, lr=1e-2), rmsprop(rosenbrock_grad, x0, lr=1e-2, steps=steps)),
+        f"RMSprop, momentum {beta}": (
+            lambda p: torch.optim.RMSprop(p, lr=1e-3, momentum=beta),
+            rmsprop(rosenbrock_grad, x0, lr=1e-3, steps=steps, momentum=beta),
+        ),
+        "Adam": (lambda p: torch.optim.Adam(p, lr=5e-2), adam(rosenbrock_grad, x0, lr=5e-2, steps=steps)),
+    }
+
+
+def look_ahead_path(grad: Grad, x0: list[float], lr: float, steps: int, momentum: float) -> np.ndarray:
+    """Nesterov's method in its textbook form: y = x + beta (x - x_prev), x+ = y - lr grad(y); returns every y."""
+    x = prev = np.asarray(x0, dtype=float)
+    ys = []
+    for _ in range(steps + 1):
+        y = x + momentum * (x - prev)
+        ys.append(y)
+        x, prev = y - lr * grad(y), x
+    return np.array(ys)
+
+
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-x0, steps = [-1.2, 1.0], 100
-runs = {  # name: (torch optimizer, the same optimizer from scratch)
-    "SGD, Nesterov 0.9": (
-        lambda p: torch.optim.SGD(p, lr=1e-4, momentum=0.9, nesterov=True),
-        sgd(rosenbrock_grad, x0, lr=1e-4, steps=steps, momentum=0.9, nesterov=True),
-    ),
-    "RMSprop": (lambda p: torch.optim.RMSprop(p, lr=1e-2), rmsprop(rosenbrock_grad, x0, lr=1e-2, steps=steps)),
-    "RMSprop, momentum 0.9": (
-        lambda p: torch.optim.RMSprop(p, lr=1e-3, momentum=0.9),
-        rmsprop(rosenbrock_grad, x0, lr=1e-3, steps=steps, momentum=0.9),
-    ),
-    "Adam": (lambda p: torch.optim.Adam(p, lr=5e-2), adam(rosenbrock_grad, x0, lr=5e-2, steps=steps)),
-}
+x0, steps, beta, tol = [-1.2, 1.0], 100, 0.9, 1e-12
+steepness = 100.0  # the coefficient of (y - x^2)^2 that the page states
+assert rosenbrock(np.array([0.0, 1.0])) == 1 + steepness and np.all(rosenbrock_grad(np.array([1.0, 1.0])) == 0)
+runs = optimizer_pairs(x0, steps, beta)
+sgd_name, rms_names = f"SGD, Nesterov {beta}", ["RMSprop", f"RMSprop, momentum {beta}"]
 gaps = {name: 0.0 for name in runs}
 for device in devices:
     for name, (make_optimizer, ours) in runs.items():
         gaps[name] = max(gaps[name], np.abs(torch_path(make_optimizer, x0, steps, device) - ours).max())
     # claim: gd-sgd-torch [devices=devices steps=steps]
-    assert gaps["SGD, Nesterov 0.9"] < 1e-12
+    assert gaps[sgd_name] < tol
     # claim: gd-rmsprop-torch [devices=devices steps=steps]
-    assert gaps["RMSprop"] < 1e-12 and gaps["RMSprop, momentum 0.9"] < 1e-12
+    assert gaps[rms_names[0]] < tol and gaps[rms_names[1]] < tol
     # claim: gd-adam-torch [devices=devices steps=steps]
-    assert gaps["Adam"] < 1e-12
+    assert gaps["Adam"] < tol
 for name, gap in gaps.items():
-    print(f"{name:22s} numpy and torch agree at all {steps} steps to within 1e-13: {gap < 1e-13}")
+    print(f"{name:22s} numpy and torch agree at all {steps} steps to within {tol:.0e}: {gap < tol}")
+
+# PyTorch's Nesterov point p_t is the look-ahead point y_t of the textbook form.
+look_ahead_gap = np.abs(look_ahead_path(rosenbrock_grad, x0, 1e-4, steps, beta) - runs[sgd_name][1]).max()
+print(f"PyTorch's Nesterov iterates are the look-ahead points y_t: {look_ahead_gap < tol}")
+# claim: gd-nesterov-look-ahead [steps=steps]
+assert look_ahead_gap < tol
 
 # The same optimizers for 3000 steps each, drawn on the contours of the valley.
-long_steps = 3000
+long_steps, minimum = 3000, np.array([1.0, 1.0])
 paths = {
     "gradient descent, lr 1e-3": sgd(rosenbrock_grad, x0, lr=1e-3, steps=long_steps),
-    "heavy ball, lr 1e-3, β 0.9": sgd(rosenbrock_grad, x0, lr=1e-3, steps=long_steps, momentum=0.9),
-    "Nesterov, lr 1e-3, β 0.9": sgd(rosenbrock_grad, x0, lr=1e-3, steps=long_steps, momentum=0.9, nesterov=True),
+    f"heavy ball, lr 1e-3, β {beta}": sgd(rosenbrock_grad, x0, lr=1e-3, steps=long_steps, momentum=beta),
+    f"Nesterov, lr 1e-3, β {beta}": sgd(rosenbrock_grad, x0, lr=1e-3, steps=long_steps, momentum=beta, nesterov=True),
     "RMSprop, lr 1e-2": rmsprop(rosenbrock_grad, x0, lr=1e-2, steps=long_steps),
     "Adam, lr 5e-2": adam(rosenbrock_grad, x0, lr=5e-2, steps=long_steps),
 }
@@ -441,14 +655,25 @@ grid_x, grid_y = np.meshgrid(np.linspace(-1.6, 1.4, 150), np.linspace(-0.4, 1.6,
 fig, ax = plt.subplots(figsize=(7, 4.2))
 ax.contour(grid_x, grid_y, rosenbrock([grid_x, grid_y]), levels=np.geomspace(0.1, 500, 10), colors="0.75")
 for i, (name, path) in enumerate(paths.items()):
-    print(f"{name:28s} f after {long_steps} steps = {rosenbrock(path[-1]):.1e}")
+    value = rosenbrock(path[-1])  # printed only down to 1e-10: below that the digits are rounding noise
+    print(f"{name:28s} f after {long_steps} steps = {f'{value:.1e}' if value >= 1e-10 else 'below 1e-10'}")
     ax.plot(path[::5, 0], path[::5, 1], "-", lw=1.2, color=f"C{i}", label=name)
 ax.plot(*x0, "ko", ms=5)
-ax.plot(1, 1, "k*", ms=10)
-ax.set(xlabel="x", ylabel="y", title="Rosenbrock's valley: 3000 steps from (−1.2, 1); minimum ★ at (1, 1)")
+ax.plot(*minimum, "k*", ms=10)
+ax.set(xlabel="x", ylabel="y", title=f"Rosenbrock's valley: {long_steps} steps from ({x0[0]:g}, {x0[1]:g}); minimum ★")
 ax.legend(fontsize=8, loc="upper center")
 fig.tight_layout()
 fig.savefig("gradient-descent-rosenbrock.svg")
+
+# What the figure's description and the text under it say.
+gd_path, hb_path, nag_path, rms_path, adam_path = paths.values()
+distance = {name: np.linalg.norm(path[-1] - minimum) for name, path in paths.items()}
+last = 500
+rms_moves = np.abs(np.diff(rms_path[-last - 1 :], axis=0)).mean(axis=0) / 1e-2  # mean |step| / lr, late
+assert distance["gradient descent, lr 1e-3"] > 0.1 and np.all(np.diff(gd_path[-last:, 0]) > 0)  # still creeping
+assert max(np.linalg.norm(hb_path[-1] - minimum), np.linalg.norm(nag_path[-1] - minimum)) < 1e-4
+assert np.linalg.norm(adam_path[-1] - minimum) < 1e-4
+assert 1e-2 < np.linalg.norm(rms_path[-1] - minimum) < 0.2 and np.all(np.abs(rms_moves - 1) < 0.05)  # hovers
 # --8<-- [end:adaptive]
 
 
@@ -457,19 +682,21 @@ import numpy as np
 
 # SGD on f(x) = L x^2 / 2 where each gradient carries independent noise: g = L x + sigma * xi.
 rng = np.random.default_rng(3)
-L, sigma, lr, runs, steps = 1.0, 1.0, 0.1, 4000, 3000
-constant, decaying = np.full(runs, 5.0), np.full(runs, 5.0)
+L, sigma, lr, runs, steps, x0, rel_tol = 1.0, 1.0, 0.1, 4000, 3000, 5.0, 0.1
+constant, decaying = np.full(runs, x0), np.full(runs, x0)
 for t in range(1, steps + 1):
     noise = sigma * rng.standard_normal((2, runs))
     constant = constant - lr * (L * constant + noise[0])
     decaying = decaying - 1 / (L * t) * (L * decaying + noise[1])  # lr_t = 1 / (L t)
 floor = lr * sigma**2 / (L * (2 - lr * L))  # stationary E[x^2] of the constant step
+decayed = sigma**2 / (L**2 * steps)  # E[x_T^2] under lr_t = 1 / (L t)
+lower = np.mean(constant**2) / np.mean(decaying**2)
 print(f"constant lr = {lr}: E[x^2] = {np.mean(constant**2):.4f} (predicted floor {floor:.4f})")
-print(f"lr_t = 1/(L t):   E[x^2] = {np.mean(decaying**2):.6f} (predicted σ²/(L² T) = {sigma**2 / (L**2 * steps):.6f})")
+print(f"lr_t = 1/(L t):   E[x^2] = {np.mean(decaying**2):.6f} (predicted σ²/(L² T) = {decayed:.6f})")
 
 # claim: gd-schedule [runs=runs steps=steps]
-assert abs(np.mean(constant**2) / floor - 1) < 0.1  # stuck at the noise floor
-assert abs(np.mean(decaying**2) * L**2 * steps / sigma**2 - 1) < 0.1  # still falling like 1/T
+assert abs(np.mean(constant**2) / floor - 1) < rel_tol  # stuck at the noise floor
+assert abs(np.mean(decaying**2) / decayed - 1) < rel_tol  # still falling like 1/T
 # --8<-- [end:schedule]
 
 # --8<-- [start:clipping]
@@ -488,65 +715,74 @@ def grad(x: np.ndarray) -> np.ndarray:
 
 
 rng = np.random.default_rng(4)
-directions = rng.standard_normal((200, 2))
-x0 = directions / np.linalg.norm(directions, axis=1, keepdims=True) * rng.uniform(5, 50, (200, 1))
-lr = 0.1
+starts, r_min, r_max, lr, max_norm = 200, 5, 50, 0.1, 1.0
+plain_steps, clip_steps, blowup, radius = 4, 2000, 1e3, 0.1
+directions = rng.standard_normal((starts, 2))
+x0 = directions / np.linalg.norm(directions, axis=1, keepdims=True) * rng.uniform(r_min, r_max, (starts, 1))
 
 plain = x0.copy()
-for _ in range(4):
+for _ in range(plain_steps):
     plain = plain - lr * grad(plain)
 clipped = x0.copy()
-for _ in range(2000):
-    clipped = clipped - lr * clip_by_norm(grad(clipped), max_norm=1.0)
+for _ in range(clip_steps):
+    clipped = clipped - lr * clip_by_norm(grad(clipped), max_norm=max_norm)
 grow = np.linalg.norm(plain, axis=1) / np.linalg.norm(x0, axis=1)
-print(f"without clipping, |x| grows {grow.min():.0e}-fold or more in 4 steps")
-print(f"clipped at norm 1, |x| <= {np.linalg.norm(clipped, axis=1).max():.3f} after 2000 steps")
+print(f"without clipping, |x| grows {grow.min():.0e}-fold or more in {plain_steps} steps")
+print(f"clipped at norm {max_norm:g}, |x| <= {np.linalg.norm(clipped, axis=1).max():.3f} after {clip_steps} steps")
 
 # claim: gd-clipping [starts=len(x0)]
-assert np.all(grow > 1e3)
-assert np.all(np.linalg.norm(clipped, axis=1) < 0.1)
+assert len(x0) == starts and np.linalg.norm(x0, axis=1).min() >= r_min and np.linalg.norm(x0, axis=1).max() <= r_max
+assert np.all(grow > blowup)
+assert np.all(np.linalg.norm(clipped, axis=1) < radius)
 # --8<-- [end:clipping]
 
 # --8<-- [start:overshoot]
 import numpy as np
 
 rng = np.random.default_rng(5)
-L = 4.0
-lr = rng.uniform(1.2 / L, 1.9 / L, size=50)  # 50 step sizes between 1.2/L and 1.9/L
-x = np.full(50, 3.0)  # f(x) = L x^2 / 2, minimum at 0
+L, count, low, high, steps, x0, tol = 4.0, 50, 1.2, 1.9, 200, 3.0, 1e-3
+lr = rng.uniform(low / L, high / L, size=count)  # step sizes between 1.2/L and 1.9/L
+x = np.full(count, x0)  # f(x) = L x^2 / 2, minimum at 0
 signs, sizes = [np.sign(x)], [np.abs(x)]
-for _ in range(200):
+for _ in range(steps):
     x = x - lr * L * x
     signs.append(np.sign(x))
     sizes.append(np.abs(x))
 signs, sizes = np.array(signs), np.array(sizes)
 crosses = bool(np.all(signs[1:] == -signs[:-1]))
-print(f"every step crosses the minimum: {crosses}; largest |x| after 200 steps: {sizes[-1].max():.0e}")
+print(f"every step crosses the minimum: {crosses}; largest |x| after {steps} steps: {sizes[-1].max():.0e}")
 
 # claim: gd-overshoot [step_sizes=len(lr)]
-assert crosses  # the iterate jumps to the other side of the minimum every step
-assert np.all(sizes[1:] < sizes[:-1]) and np.all(sizes[-1] < 1e-3)  # ...and still converges to it
+assert len(signs) == steps + 1 and crosses  # the iterate jumps to the other side of the minimum every step
+assert np.all(sizes[1:] < sizes[:-1]) and np.all(sizes[-1] < tol)  # ...and still converges to it
 # --8<-- [end:overshoot]
 
 # --8<-- [start:adam-sign]
 import numpy as np
 import torch
 
-devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-curvatures = np.geomspace(1e-3, 1e3, 13)  # f(x) = sum_i c_i x_i^2 / 2: flat to very steep
-rng = np.random.default_rng(6)
-starts = rng.choice([-1, 1], size=(20, 13)) * rng.uniform(0.5, 5, size=(20, 13))  # 20 starts, 0.5 <= |x_i| <= 5
-for device in devices:
+
+def adam_first_step(curvatures: np.ndarray, starts: np.ndarray, lr: float, device: str) -> np.ndarray:
+    """The first step of torch.optim.Adam on f(x) = sum_i c_i x_i^2 / 2, divided by lr, from each start (row)."""
     c = torch.tensor(curvatures, device=device)
     x = torch.tensor(starts, device=device, requires_grad=True)
-    opt = torch.optim.Adam([x], lr=0.01)
+    opt = torch.optim.Adam([x], lr=lr)
     (c * x**2 / 2).sum().backward()
     opt.step()
-    first_step = (x.detach().cpu().numpy() - starts) / 0.01
-    gd_step = curvatures * starts  # plain gradient descent's step / lr: proportional to the curvature
+    return (x.detach().cpu().numpy() - starts) / lr
+
+
+devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+curvatures = np.geomspace(1e-3, 1e3, 13)  # flat to very steep
+rng = np.random.default_rng(6)
+count, r_min, r_max, lr, atol, spread = 20, 0.5, 5.0, 0.01, 1e-4, 1e5
+starts = rng.choice([-1, 1], size=(count, 13)) * rng.uniform(r_min, r_max, size=(count, 13))
+gd_step = curvatures * starts  # plain gradient descent's step / lr: proportional to the curvature
+for device in devices:
+    first_step = adam_first_step(curvatures, starts, lr, device)
     # claim: gd-adam-sign [devices=devices starts=starts.size]
-    assert np.allclose(first_step, -np.sign(starts), rtol=0, atol=1e-4)  # -lr * sign(g), whatever the curvature
-    assert np.abs(gd_step).max() / np.abs(gd_step).min() > 1e5
+    assert np.allclose(first_step, -np.sign(starts), rtol=0, atol=atol)  # -lr * sign(g), whatever the curvature
+    assert np.abs(gd_step).max() / np.abs(gd_step).min() > spread
 print(f"Adam's first step / lr: {np.round(first_step[0, :5], 4)} ...")
 print(f"minus the gradient's sign: {-np.sign(starts[0, :5])} ...")
 print(f"gradient descent's first step / lr ranges over {np.abs(gd_step).min():.0e} to {np.abs(gd_step).max():.0e}")

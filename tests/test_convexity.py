@@ -1,11 +1,27 @@
-"""Tests of docs/convexity.md beyond its own blocks: bad input to its helpers, and every device."""
+"""Tests of docs/convexity.md beyond its own blocks: bad input to its helpers, every device, claims broken."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from pipeline.testing import run_section
+from pipeline.fences import ROOT
+from pipeline.testing import break_claim, run_section
+
+PAGE = ROOT / "docs" / "convexity.md"
+
+CONVEX = {
+    "log(1 + e^x + e^y)": lambda p: torch.logsumexp(torch.stack([p[0], p[1], torch.zeros_like(p[0])]), 0),
+    "2x^2 + 2xy + y^2": lambda p: 2 * p[0] ** 2 + 2 * p[0] * p[1] + p[1] ** 2,
+    "x^4 + y^2": lambda p: p[0] ** 4 + p[1] ** 2,
+    "softplus(x - 2y) + x^2": lambda p: torch.nn.functional.softplus(p[0] - 2 * p[1]) + p[0] ** 2,
+}
+NONCONVEX = {
+    "x^4 - 3x^2 + x + y^2": lambda p: p[0] ** 4 - 3 * p[0] ** 2 + p[0] + p[1] ** 2,
+    "sin(x) + y^2": lambda p: torch.sin(p[0]) + p[1] ** 2,
+    "xy": lambda p: p[0] * p[1],
+    "Rosenbrock": lambda p: 100 * (p[1] - p[0] ** 2) ** 2 + (1 - p[0]) ** 2,
+}
 
 
 @pytest.fixture(scope="module")
@@ -14,15 +30,15 @@ def tests_ns() -> dict:
 
 
 @pytest.mark.parametrize("bad", [-0.1, 1.5, float("nan")])
-def test_violations_rejects_lambda_outside_the_unit_interval(tests_ns, bad: float) -> None:
+def test_violations_rejects_lambda_outside_the_unit_interval(tests_ns: dict, bad: float) -> None:
     """A mixing weight outside [0, 1] does not describe a point on the chord: ValueError naming lam."""
     a = torch.zeros(3, 2, dtype=torch.float64)
     lam = torch.tensor([0.5, bad, 0.2], dtype=torch.float64)
     with pytest.raises(ValueError, match=r"lam must lie in \[0, 1\]"):
-        tests_ns["violations"](tests_ns["convex"]["x^4 + y^2"], a, a + 1, lam)
+        tests_ns["violations"](CONVEX["x^4 + y^2"], a, a + 1, lam)
 
 
-def test_violations_counts_a_concave_function_everywhere(tests_ns) -> None:
+def test_violations_counts_a_concave_function_everywhere(tests_ns: dict) -> None:
     """-(x^2 + y^2) breaks the Hessian test at every sample and the tangent test at every distinct pair."""
     gen = torch.Generator().manual_seed(1)
     a, b = torch.rand(2, 500, 2, dtype=torch.float64, generator=gen)
@@ -31,12 +47,32 @@ def test_violations_counts_a_concave_function_everywhere(tests_ns) -> None:
     assert share["Hessian"] == 1.0 and share["tangent"] == 1.0 and share["chord"] > 0.99
 
 
-def test_convexity_tests_on_device(tests_ns, device: str) -> None:
-    """Claim convexity-equivalent on one device: the three tests agree on every function."""
+def test_convexity_tests_on_device(tests_ns: dict, device: str) -> None:
+    """Claim convexity-equivalent on one device, with other samples: the three tests agree on every function."""
     gen = torch.Generator().manual_seed(2)
     a, b = (4 * torch.rand(2, 2000, 2, dtype=torch.float64, generator=gen) - 2).to(device)
     lam = torch.rand(2000, dtype=torch.float64, generator=gen).to(device)
-    for name, f in tests_ns["convex"].items():
+    for name, f in CONVEX.items():
         assert max(tests_ns["violations"](f, a, b, lam).values()) == 0, name
-    for name, f in tests_ns["nonconvex"].items():
+    for name, f in NONCONVEX.items():
         assert min(tests_ns["violations"](f, a, b, lam).values()) > 0, name
+
+
+@pytest.mark.parametrize(
+    ("claim_id", "original", "broken"),
+    [
+        # a strong-convexity constant the function does not have
+        ("convexity-strong-smooth", "mu, L = reg, reg +", "mu, L = 10 * reg, reg +"),
+        # weights that do not sum to one: not a distribution, Jensen's inequality fails for |Ax + c|_1
+        (
+            "convexity-jensen",
+            "p = rng.dirichlet(np.ones(points), size=draws)",
+            "p = rng.uniform(0, 1, (draws, points))",
+        ),
+        # |z| examined at 0.5, where it is differentiable: one slope passes, not the interval [-1, 1]
+        ("convexity-subgradients", '"|z|": (torch.abs, 0.0,', '"|z|": (torch.abs, 0.5,'),
+    ],
+)
+def test_claims_fail_when_broken(claim_id: str, original: str, broken: str) -> None:
+    """Breaking the code behind a claim fails it, and the failure names page, claim and line."""
+    break_claim(PAGE, claim_id, original, broken)

@@ -93,28 +93,37 @@ def test_adaptive_helpers_reject_a_non_finite_gradient(adaptive: dict, optimizer
 def test_torch_sgd_reaches_least_squares_on_device(device: str) -> None:
     """Claim gd-least-squares-torch on one device."""
     ns = run_section("gradient_descent", "update-torch")
-    w = ns["fit"](ns["X"].to(device), ns["y"].to(device), lr=1 / ns["L"], steps=60).cpu()
-    assert (w - ns["w_best"]).abs().max() < 1e-10
+    X, y = ns["problems"](range(20), 200, 5)
+    w_best = torch.linalg.solve(X.mT @ X, X.mT @ y[..., None])[..., 0]
+    L = torch.linalg.eigvalsh(X.mT @ X / X.shape[1]).max().item()
+    w = ns["fit"](X.to(device), y.to(device), lr=1 / L, steps=60).cpu()
+    assert (w - w_best).abs().max() < 1e-10
 
 
 def test_from_scratch_optimizers_follow_torch_on_device(adaptive: dict, device: str) -> None:
     """Claims gd-sgd-torch, gd-rmsprop-torch and gd-adam-torch on one device."""
-    for name, (make_optimizer, ours) in adaptive["runs"].items():
-        theirs = adaptive["torch_path"](make_optimizer, adaptive["x0"], adaptive["steps"], device)
+    x0, steps = [-1.2, 1.0], 100
+    for name, (make_optimizer, ours) in adaptive["optimizer_pairs"](x0, steps, 0.9).items():
+        theirs = adaptive["torch_path"](make_optimizer, x0, steps, device)
         assert np.abs(theirs - ours).max() < 1e-12, name
+
+
+def test_nesterov_look_ahead_form_is_torch_nesterov(adaptive: dict) -> None:
+    """Claim gd-nesterov-look-ahead at a second momentum and step: the change of variables is exact."""
+    x0, steps = [-1.2, 1.0], 100
+    ours = adaptive["sgd"](adaptive["rosenbrock_grad"], x0, lr=2e-4, steps=steps, momentum=0.5, nesterov=True)
+    ahead = adaptive["look_ahead_path"](adaptive["rosenbrock_grad"], x0, 2e-4, steps, 0.5)
+    assert np.abs(ahead - ours).max() < 1e-12
 
 
 def test_adam_first_step_is_a_sign_step_on_device(device: str) -> None:
     """Claim gd-adam-sign on one device, at a steeper and a flatter scale than the page's."""
     ns = run_section("gradient_descent", "adam-sign")
+    rng = np.random.default_rng(6)
+    starts = rng.choice([-1, 1], size=(20, 13)) * rng.uniform(0.5, 5, size=(20, 13))
     for scale in [1e-1, 1e2]:
-        c = torch.tensor(ns["curvatures"] * scale, device=device)
-        x = torch.tensor(ns["starts"], device=device, requires_grad=True)
-        opt = torch.optim.Adam([x], lr=0.01)
-        (c * x**2 / 2).sum().backward()
-        opt.step()
-        step = (x.detach().cpu().numpy() - ns["starts"]) / 0.01
-        assert np.allclose(step, -np.sign(ns["starts"]), rtol=0, atol=1e-3)
+        step = ns["adam_first_step"](np.geomspace(1e-3, 1e3, 13) * scale, starts, 0.01, device)
+        assert np.allclose(step, -np.sign(starts), rtol=0, atol=1e-3)
 
 
 @pytest.mark.parametrize(
@@ -126,6 +135,19 @@ def test_adam_first_step_is_a_sign_step_on_device(device: str) -> None:
         ("gd-momentum-rate", "lr=lr, momentum=beta, tol=tol", "lr=2 / (kappa + 1), momentum=0.0, tol=tol"),
         # a constant step instead of the schedule: stuck at the noise floor
         ("gd-schedule", "decaying - 1 / (L * t) *", "decaying - lr *"),
+        # mini-batches drawn from the first n - 1 examples only: a biased estimator
+        ("gd-minibatch-unbiased", "integers(n, size", "integers(n - 1, size"),
+        ("gd-minibatch-variance", "integers(n, size", "integers(n - 1, size"),
+        # the quadratic x^2 / 2 instead of x^4 / 4: a linear rate, not t^(-1/2)
+        ("gd-degenerate", "x = x - lr * x**3  # f'(x) = x^3", "x = x - lr * x"),
+        # no backtracking: the first trial step, 10/L, diverges
+        ("gd-armijo", "while f(x - lr * g) > fx - c * lr * gg:", "while False:"),
+        # steps of 2/L instead of 1/L: the descent lemma no longer holds
+        ("gd-nonconvex-rate", "x = x - g / L_nc", "x = x - 2 * g / L_nc"),
+        # a PL constant the function does not have
+        ("gd-pl-rate", "mu_pl, L_pl = 1 / 32, 8.0", "mu_pl, L_pl = 1 / 4, 8.0"),
+        # the look-ahead dropped: plain heavy ball visits other points than torch's Nesterov
+        ("gd-nesterov-look-ahead", "y = x + momentum * (x - prev)", "y = x"),
     ],
 )
 def test_claims_fail_when_broken(claim_id: str, original: str, broken: str) -> None:
