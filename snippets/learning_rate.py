@@ -328,6 +328,7 @@ best = lr_times_L[np.argmax([guaranteed[r] for r in lr_times_L])]
 # claim: lr-descent-lemma [starts=starts steps=steps]
 assert all(lemma_holds.values())  # f(x+) <= f(x) - lr (1 - L lr / 2) |grad f(x)|^2, at every step
 assert all(decreases[r] for r in lr_times_L if r < limit)  # below 2 / L: monotone, from every start
+assert lr_times_L[-1] > limit and decreases[lr_times_L[-1]]  # above it too, here, with no guarantee
 assert best == 1.0  # lr = 1 / L maximizes the guaranteed decrease
 # --8<-- [end:descent]
 
