@@ -456,7 +456,7 @@ def heavy_ball(x0: float, lr: float, beta: float, steps: int) -> np.ndarray:
     return np.array(path)
 
 
-mu, L, x0, steps, period = 1.0, 25.0, 3.3, 3000, 3
+mu, L, x0, steps, period, repeat = 1.0, 25.0, 3.3, 3000, 3, 1e-9
 lr = 4 / (np.sqrt(L) + np.sqrt(mu)) ** 2  # Polyak's tuning for a quadratic with curvatures in [mu, L]
 beta = ((np.sqrt(L) - np.sqrt(mu)) / (np.sqrt(L) + np.sqrt(mu))) ** 2
 path = heavy_ball(x0, lr, beta, steps)
@@ -475,7 +475,7 @@ rate = max(rates)
 # claim: momentum-polyak-cycle
 assert slopes.min() >= mu - 1e-9 and slopes.max() <= L + 1e-9
 assert rate < 1 and abs(rate - (np.sqrt(L / mu) - 1) / (np.sqrt(L / mu) + 1)) < 1e-6
-assert np.abs(tail[period:] - tail[:-period]).max() < 1e-9  # it repeats the same points...
+assert np.abs(tail[period:] - tail[:-period]).max() < repeat  # it repeats the same points...
 assert np.abs(tail[1:] - tail[:-1]).min() > 0.1 and closest > 0.5  # ...which are distinct, away from 0
 # --8<-- [end:cycle]
 
