@@ -25,19 +25,26 @@ def steps_to_tolerance(curv: np.ndarray, x0: np.ndarray, lrs: np.ndarray, tol: f
     return steps
 
 
-# 20 random quadratics in 10 dimensions with curvatures from mu = 1 to L = 10.
+# Random quadratics with curvatures from mu = 1 to L = 10 (both present in each problem).
+problems, dim, mu, L, tol, cap, within = 20, 10, 1.0, 10.0, 1e-6, 30_000, 0.02
 rng = np.random.default_rng(0)
-curv = rng.uniform(1, 10, (20, 10))
-curv[:, :2] = [1.0, 10.0]
-x0 = rng.uniform(-1, 1, (20, 10))
+curv = rng.uniform(mu, L, (problems, dim))
+curv[:, :2] = [mu, L]
+x0 = rng.uniform(-1, 1, (problems, dim))
 lr_times_L = np.array([0.01, 0.02, 0.05, 0.1, 0.2])
-steps = steps_to_tolerance(curv, x0, lr_times_L / 10, tol=1e-6, cap=30_000)  # shape (lrs, problems)
+shown_lrs = ", ".join(f"{r:g}" for r in lr_times_L)
+steps = steps_to_tolerance(curv, x0, lr_times_L / L, tol=tol, cap=cap)  # shape (lrs, problems)
 for r, n in zip(lr_times_L, steps, strict=True):
-    print(f"lr * L = {r:4.2f}: median steps to 1e-6 = {np.median(n):6.0f}, steps * lr * L = {np.median(n) * r:5.1f}")
+    median = np.median(n)
+    print(
+        f"lr * L = {r:4.2f}: median steps to 1e{np.log10(tol):.0f} = {median:6.0f}, steps * lr * L = {median * r:5.1f}"
+    )
 
 # claim: lr-steps-inverse [problems=len(curv)]
+assert np.all(steps < cap)  # every run got there
 product = steps * lr_times_L[:, None]  # steps * lr: constant if steps ~ 1 / lr
-assert np.all(product.max(axis=0) / product.min(axis=0) < 1.02)  # for every problem
+spread = (product.max(axis=0) / product.min(axis=0)).max()
+assert spread < 1 + within  # for every problem
 # --8<-- [end:steps]
 
 # --8<-- [start:figure]
@@ -57,22 +64,33 @@ def steps_needed(curv: np.ndarray, x0: np.ndarray, lrs: np.ndarray, tol: float) 
     return hi
 
 
-rng = np.random.default_rng(0)  # the same 20 problems as above
-curv = rng.uniform(1, 10, (20, 10))
-curv[:, :2] = [1.0, 10.0]
-x0 = rng.uniform(-1, 1, (20, 10))
-lr_times_L = np.r_[np.geomspace(0.005, 1.5, 60), np.linspace(1.52, 1.995, 40)]  # all below the limit 2 / L
-median = np.median(steps_needed(curv, x0, lr_times_L / 10, 1e-6), axis=1)
+problems, dim, mu, L, tol = 20, 10, 1.0, 10.0, 1e-6  # the same problems as above
+rng = np.random.default_rng(0)
+curv = rng.uniform(mu, L, (problems, dim))
+curv[:, :2] = [mu, L]
+x0 = rng.uniform(-1, 1, (problems, dim))
+low, knee, best = 0.005, 1.0, 2 * L / (L + mu)  # in units of 1 / L; the limit is 2
+lr_times_L = np.r_[np.geomspace(low, 1.5, 60), np.linspace(1.52, 1.995, 40)]  # all below the limit 2 / L
+median = np.median(steps_needed(curv, x0, lr_times_L / L, tol), axis=1)
 fig, ax = plt.subplots(figsize=(7, 3.8))
-ax.loglog(lr_times_L, median, color="C0", lw=2, label="gradient descent (median of 20 problems)")
+ax.loglog(lr_times_L, median, color="C0", lw=2, label=f"gradient descent (median of {problems} problems)")
 ax.loglog(lr_times_L, median[0] * lr_times_L[0] / lr_times_L, "k--", lw=1, label="∝ 1 / learning rate")
-ax.axvline(2 * 10 / 11, color="C2", ls=":", label="best fixed step 2 / (L + μ)")
+ax.axvline(best, color="C2", ls=":", label="best fixed step 2 / (L + μ)")
 ax.axvline(2, color="C3", ls=":", label="stability limit 2 / L")
-ax.set(xlabel="learning rate × L", ylabel="steps to shrink the error 10⁶-fold", ylim=(50, 5e4))
-ax.set_title("Quadratics with curvatures from 1 to 10")
+ax.set(xlabel="learning rate × L", ylabel=f"steps to shrink the error 1e{np.log10(1 / tol):.0f}-fold", ylim=(50, 5e4))
+ax.set_title(f"Quadratics with curvatures from {mu:g} to {L:g}")
 ax.legend(loc="lower left", fontsize=8)
 fig.tight_layout()
 fig.savefig("learning-rate-steps.svg")
+
+# What the figure's description says, checked on its own curve.
+line = lr_times_L <= knee
+slope = np.polyfit(np.log(lr_times_L[line]), np.log(median[line]), 1)[0]
+fewest = lr_times_L[np.argmin(median)]
+rise = median[-1] / median.min()
+assert abs(slope + 1) < 0.05  # a straight line of slope -1 up to lr = 1 / L
+assert abs(np.log(fewest / best)) < 0.1  # the fewest steps near 2 / (L + mu)
+assert rise > 10 and np.all(np.diff(median[lr_times_L > best * 1.1]) >= 0)  # a sharp rise toward 2 / L
 # --8<-- [end:figure]
 
 # --8<-- [start:smaller]
@@ -80,12 +98,13 @@ import numpy as np
 import torch
 
 
-def final_losses(lrs: list[float], seeds: int, steps: int, device: str) -> np.ndarray:
+def final_losses(
+    lrs: list[float], seeds: int, steps: int, device: str, width: int = 16, points: int = 32
+) -> np.ndarray:
     """Full-batch gradient descent on 1-hidden-layer tanh networks fitting sin(3x): one per (lr, seed), at once."""
     gen = torch.Generator().manual_seed(0)
-    x = torch.linspace(-2, 2, 32, dtype=torch.float64)[:, None].to(device)
+    x = torch.linspace(-2, 2, points, dtype=torch.float64)[:, None].to(device)
     y = torch.sin(3 * x)[:, 0]
-    width = 16
     init = [  # each seed's network starts the same for every lr
         torch.randn(seeds, width, generator=gen, dtype=torch.float64),  # input weights
         torch.zeros(seeds, width, dtype=torch.float64),  # biases
@@ -106,27 +125,33 @@ def final_losses(lrs: list[float], seeds: int, steps: int, device: str) -> np.nd
 
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-lrs, seeds = [0.003, 0.01, 0.03, 0.1], 20
+lrs, seeds, steps, factor, width, points = [0.003, 0.01, 0.03, 0.1], 20, 300, 2, 16, 32
+shown_lrs = ", ".join(f"{lr:g}" for lr in lrs)
 for device in devices:
-    losses = final_losses(lrs, seeds, steps=300, device=device)
+    losses = final_losses(lrs, seeds, steps=steps, device=device, width=width, points=points)
     if device == "cpu":  # every device is checked; the page shows the CPU's numbers
         for lr, row in zip(lrs, losses, strict=True):
-            print(f"lr = {lr:5.3f}: training loss after 300 steps, median {np.median(row):.3f}, worst {row.max():.3f}")
+            print(
+                f"lr = {lr:5.3f}: training loss after {steps} steps, median {np.median(row):.3f}, worst {row.max():.3f}"
+            )
     # claim: lr-smaller-not-better [seeds=seeds devices=devices]
+    assert losses.shape == (len(lrs), seeds)
     assert np.all(np.diff(losses, axis=0) < 0)  # each larger lr ends lower, on every seed
-    assert np.all(losses[0] > 2 * losses[-1])  # lr 0.003 ends more than twice as high as lr 0.1
+    assert np.all(losses[0] > factor * losses[-1])  # the smallest lr ends more than factor times as high
 # --8<-- [end:smaller]
 
 # --8<-- [start:loss-scale]
 import torch
 
 
-def run(opt_class, reduction: str, lr: float, steps: int, device: str) -> torch.Tensor:
-    """Weights of 20 linear regressions (64 examples each) after `steps` steps of a torch optimizer."""
+def run(
+    opt_class, reduction: str, lr: float, steps: int, device: str, problems: int = 20, n: int = 64, dim: int = 5
+) -> torch.Tensor:
+    """Weights of `problems` linear regressions (n examples each) after `steps` steps of a torch optimizer."""
     gen = torch.Generator().manual_seed(0)
-    x = torch.randn(20, 64, 5, generator=gen, dtype=torch.float64).to(device)
-    y = (x @ torch.randn(20, 5, 1, generator=gen, dtype=torch.float64).to(device))[..., 0]
-    w = torch.zeros(20, 5, dtype=torch.float64, device=device, requires_grad=True)
+    x = torch.randn(problems, n, dim, generator=gen, dtype=torch.float64).to(device)
+    y = (x @ torch.randn(problems, dim, 1, generator=gen, dtype=torch.float64).to(device))[..., 0]
+    w = torch.zeros(problems, dim, dtype=torch.float64, device=device, requires_grad=True)
     opt = opt_class([w], lr=lr)
     for _ in range(steps):
         opt.zero_grad()
@@ -137,21 +162,26 @@ def run(opt_class, reduction: str, lr: float, steps: int, device: str) -> torch.
 
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-lr, n, steps = 0.1, 64, 100
+problems, n, lr, adam_lr, steps = 20, 64, 0.1, 0.01, 100
+same, diverged, adam_same = 1e-12, 1e6, 1e-6
 for device in devices:
-    sgd_mean = run(torch.optim.SGD, "mean", lr, steps, device)
-    sgd_sum_scaled = run(torch.optim.SGD, "sum", lr / n, steps, device)  # the same lr per example
-    sgd_sum = run(torch.optim.SGD, "sum", lr, steps, device)
-    adam_mean = run(torch.optim.Adam, "mean", 0.01, steps, device)
-    adam_sum = run(torch.optim.Adam, "sum", 0.01, steps, device)
+    sgd_mean = run(torch.optim.SGD, "mean", lr, steps, device, problems, n)
+    sgd_sum_scaled = run(torch.optim.SGD, "sum", lr / n, steps, device, problems, n)  # the same lr per example
+    sgd_sum = run(torch.optim.SGD, "sum", lr, steps, device, problems, n)
+    adam_mean = run(torch.optim.Adam, "mean", adam_lr, steps, device, problems, n)
+    adam_sum = run(torch.optim.Adam, "sum", adam_lr, steps, device, problems, n)
+    sgd_gap, adam_gap = (sgd_mean - sgd_sum_scaled).abs().max(), (adam_mean - adam_sum).abs().max()
+    adam_vs_sgd = (adam_mean - sgd_mean).abs().max().item()  # Adam's weights are its own, not SGD's
     if device == "cpu":
-        print(f"SGD, mean loss, lr {lr} vs sum loss, lr {lr}/{n}: gap {(sgd_mean - sgd_sum_scaled).abs().max():.0e}")
-        print(f"SGD, sum loss, lr {lr}: largest |w| = {sgd_sum.abs().max():.0e}")
-        print(f"Adam, mean loss vs sum loss, both lr 0.01: gap {(adam_mean - adam_sum).abs().max():.0e}")
+        print(f"SGD, mean loss at lr {lr} vs sum loss at lr {lr}/{n}: weights differ by less than {same:.0e}")
+        print(f"SGD, sum loss at lr {lr}: every |w| above {diverged:.0e} (diverged)")
+        print(f"Adam at lr {adam_lr}, mean loss vs sum loss: weights differ by less than {adam_same:.0e}")
+        print(f"Adam vs SGD on the mean loss: weights differ by up to {adam_vs_sgd:.2f}")
     # claim: lr-loss-scale [devices=devices steps=steps]
-    assert (sgd_mean - sgd_sum_scaled).abs().max() < 1e-12
-    assert sgd_sum.abs().min() > 1e6 or not sgd_sum.isfinite().all()  # n times the step: diverges
-    assert (adam_mean - adam_sum).abs().max() < 1e-6
+    assert sgd_gap < same
+    assert sgd_sum.abs().min() > diverged or not sgd_sum.isfinite().all()  # n times the step: diverges
+    assert adam_gap < adam_same
+    assert adam_vs_sgd > 100 * adam_same  # so "the same weights" means Adam's on both losses
 # --8<-- [end:loss-scale]
 
 # --8<-- [start:schedule]
@@ -195,19 +225,21 @@ def predicted_second_moment(lrs: np.ndarray, curv: float, sigma: float, x0: floa
     return m
 
 
-total, warmup, peak = 1000, 50, 0.5
+total, warmup, peak, curv, sigma, x0, runs = 1000, 50, 0.5, 1.0, 1.0, 5.0, 4000
+within, factor = 0.1, 20  # 4000 runs: the standard error of a mean of x^2 is about 2%
 schedule = np.array([warmup_cosine(t, total, peak, warmup) for t in range(total)])
 constant = np.full(total, peak)
 results = {}
 for name, lrs in [("warmup + cosine", schedule), ("constant", constant)]:
-    measured = np.mean(noisy_sgd(lrs, curv=1.0, sigma=1.0, x0=5.0, runs=4000, seed=0) ** 2)
-    results[name] = (measured, predicted_second_moment(lrs, 1.0, 1.0, 5.0))
+    measured = np.mean(noisy_sgd(lrs, curv=curv, sigma=sigma, x0=x0, runs=runs, seed=0) ** 2)
+    results[name] = (measured, predicted_second_moment(lrs, curv, sigma, x0))
     print(f"{name:16s}: E[x^2] after {total} steps = {measured:.2e} (predicted {results[name][1]:.2e})")
+lower = results["constant"][0] / results["warmup + cosine"][0]
 
-# claim: lr-warmup-cosine [runs=4000]
+# claim: lr-warmup-cosine [runs=runs]
 for measured, predicted in results.values():
-    assert abs(measured / predicted - 1) < 0.1  # 4000 runs: the standard error is about 2%
-assert results["warmup + cosine"][0] < results["constant"][0] / 20
+    assert abs(measured / predicted - 1) < within
+assert lower > factor
 # --8<-- [end:schedule]
 
 # --8<-- [start:schedule-torch]
@@ -218,11 +250,13 @@ import torch
 from torch.optim.lr_scheduler import CosineAnnealingLR, LinearLR, SequentialLR
 
 
-def torch_schedule_run(total: int, warmup: int, peak: float, curv: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
+def torch_schedule_run(
+    total: int, warmup: int, peak: float, curv: torch.Tensor, start_factor: float = 0.1
+) -> tuple[np.ndarray, np.ndarray]:
     """SGD on f = sum curv x^2 / 2 with PyTorch's warm-up + cosine schedulers; the lrs used and the final x."""
     x = torch.ones_like(curv, requires_grad=True)
     opt = torch.optim.SGD([x], lr=peak)
-    warm = LinearLR(opt, start_factor=0.1, end_factor=1.0, total_iters=warmup)
+    warm = LinearLR(opt, start_factor=start_factor, end_factor=1.0, total_iters=warmup)
     cosine = CosineAnnealingLR(opt, T_max=total - warmup, eta_min=0.0)
     scheduler = SequentialLR(opt, [warm, cosine], milestones=[warmup])
     used = []
@@ -235,10 +269,12 @@ def torch_schedule_run(total: int, warmup: int, peak: float, curv: torch.Tensor)
     return np.array(used), x.detach().cpu().numpy()
 
 
-total, warmup, peak = 1000, 50, 0.5
+total, warmup, peak, start_factor, tolerance, rtol = 1000, 50, 0.5, 0.1, 1e-12, 1e-9
 t = np.arange(total)
-formula = np.where(  # linear warm-up from peak/10, then cosine decay to 0
-    t < warmup, peak * (0.1 + 0.9 * t / warmup), peak * (1 + np.cos(math.pi * (t - warmup) / (total - warmup))) / 2
+formula = np.where(  # linear warm-up from start_factor * peak, then cosine decay to 0
+    t < warmup,
+    peak * (start_factor + (1 - start_factor) * t / warmup),
+    peak * (1 + np.cos(math.pi * (t - warmup) / (total - warmup))) / 2,
 )
 curv = np.array([0.5, 1.0, 2.0, 3.9])
 expected = np.prod(1 - formula[:, None] * curv, axis=0)  # x_T = prod_t (1 - lr_t curv) x_0
@@ -246,8 +282,92 @@ devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 for device in devices:
     used, final = torch_schedule_run(total, warmup, peak, torch.tensor(curv, device=device))
     if device == "cpu":
-        print(f"torch lr at steps 0, 25, 50, 525, 999: {np.round(used[[0, 25, 50, 525, 999]], 4)}")
+        shown = [0, warmup // 2, warmup, (warmup + total) // 2, total - 1]
+        print(f"torch lr at steps {', '.join(map(str, shown))}: {np.round(used[shown], 4)}")
     # claim: lr-warmup-cosine-torch [devices=devices steps=total]
-    assert np.abs(used - formula).max() < 1e-12
-    assert np.allclose(final, expected, rtol=1e-9, atol=1e-300)
+    assert used.shape == (total,) and np.abs(used - formula).max() < tolerance
+    assert np.allclose(final, expected, rtol=rtol, atol=1e-300)
 # --8<-- [end:schedule-torch]
+
+# --8<-- [start:descent]
+import numpy as np
+
+
+def loss_and_grad(w: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean logistic loss of each weight vector (rows of w) on the data (x, y in {-1, 1}), and its gradient."""
+    margins = y * (w @ x.T)  # (runs, examples)
+    loss = np.logaddexp(0, -margins).mean(axis=1)
+    weights = -y / (1 + np.exp(margins))  # d loss / d margin, per example
+    return loss, weights @ x / len(y)
+
+
+rng = np.random.default_rng(4)
+examples, dim, steps, starts = 200, 5, 300, 50
+x = rng.standard_normal((examples, dim))
+y = np.where(x @ rng.standard_normal(dim) + 0.5 * rng.standard_normal(examples) > 0, 1.0, -1.0)
+L = np.linalg.eigvalsh(x.T @ x / examples).max() / 4  # the logistic loss is L-smooth with this L
+lr_times_L, limit = np.array([0.5, 1.0, 1.9, 2.5]), 2  # the lemma covers lr * L < limit
+shown_lrs = ", ".join(f"{r:g}" for r in lr_times_L)
+w0 = rng.standard_normal((starts, dim)) * 3  # many starting points, not one lucky one
+decreases, lemma_holds, guaranteed = {}, {}, {}
+for r in lr_times_L:
+    lr, w = r / L, w0.copy()
+    losses, bounds = [], []
+    for _ in range(steps):
+        loss, g = loss_and_grad(w, x, y)
+        w = w - lr * g
+        losses.append(loss)
+        bounds.append(loss - lr * (1 - L * lr / 2) * (g**2).sum(axis=1))  # the descent lemma's bound
+    losses, bounds = np.array(losses), np.array(bounds)
+    decreases[r] = bool(np.all(np.diff(losses, axis=0) < 0))
+    lemma_holds[r] = bool(np.all(losses[1:] <= bounds[:-1] + 1e-15))
+    guaranteed[r] = r * (1 - r / 2)  # guaranteed decrease per step, in units of |grad f|^2 / L
+    print(f"lr * L = {r:3.1f}: loss falls at every step: {decreases[r]}; descent lemma holds: {lemma_holds[r]}")
+best = lr_times_L[np.argmax([guaranteed[r] for r in lr_times_L])]
+
+# claim: lr-descent-lemma [starts=starts steps=steps]
+assert all(lemma_holds.values())  # f(x+) <= f(x) - lr (1 - L lr / 2) |grad f(x)|^2, at every step
+assert all(decreases[r] for r in lr_times_L if r < limit)  # below 2 / L: monotone, from every start
+assert lr_times_L[-1] > limit and decreases[lr_times_L[-1]]  # above it too, here, with no guarantee
+assert best == 1.0  # lr = 1 / L maximizes the guaranteed decrease
+# --8<-- [end:descent]
+
+# --8<-- [start:scale-invariant]
+import numpy as np
+
+
+def grad(w: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Gradient of f(w) = |a u - b|^2 / 2 with u = w / |w|: a loss that ignores the scale of w, as
+    normalization layers make a network's loss ignore the scale of the weights before them."""
+    norm = np.linalg.norm(w)
+    u = w / norm
+    g_u = a.T @ (a @ u - b)
+    return (g_u - u * (u @ g_u)) / norm  # only the part orthogonal to w, divided by |w|
+
+
+def gradient_descent(
+    w0: np.ndarray, lr: float, steps: int, a: np.ndarray, b: np.ndarray, decay: float = 0.0
+) -> np.ndarray:
+    """Every iterate of w <- w - lr (grad f(w) + decay w)."""
+    path = [w0]
+    for _ in range(steps):
+        path.append(path[-1] - lr * (grad(path[-1], a, b) + decay * path[-1]))
+    return np.array(path)
+
+
+rng = np.random.default_rng(5)
+dim, steps, lr, tolerance, decay = 8, 200, 0.05, 1e-12, 0.1
+a, b, w0 = rng.standard_normal((20, dim)), rng.standard_normal(20), rng.standard_normal(dim)
+scales = [0.5, 2.0, 10.0]
+shown_scales = ", ".join(f"{c:g}" for c in scales)
+reference = gradient_descent(w0, lr, steps, a, b)
+gaps = {c: np.abs(gradient_descent(c * w0, c**2 * lr, steps, a, b) / c - reference).max() for c in scales}
+norms = np.linalg.norm(reference, axis=1)
+decayed = np.linalg.norm(gradient_descent(w0, lr, steps, a, b, decay=decay), axis=1)
+print(f"|w| without weight decay: {norms[0]:.3f} -> {norms[-1]:.3f}; with decay {decay}: {decayed[-1]:.3f}")
+
+# claim: lr-scale-invariant [steps=steps]
+assert all(gap < tolerance * np.abs(reference).max() for gap in gaps.values())  # w_t(c w0, c^2 lr) = c w_t
+assert np.all(np.diff(norms) > 0)  # the gradient is orthogonal to w: |w| only grows
+assert decayed[-1] < norms[-1]  # weight decay keeps |w| smaller, so the effective step lr / |w|^2 larger
+# --8<-- [end:scale-invariant]

@@ -20,28 +20,34 @@ def momentum_moves(grads: np.ndarray, lr: float, beta: float) -> np.ndarray:
 
 
 rng = np.random.default_rng(0)
-lr, steps, sequences = 0.1, 400, 20
+lr, steps, sequences, dim, tolerance, fraction = 0.1, 400, 20, 3, 1e-12, 0.9
+betas = [0.0, 0.5, 0.9, 0.99]
+shown_betas = ", ".join(f"{b:g}" for b in betas)
 t = np.arange(steps)
 lag = t[:, None] - t[None, :]  # t - k
-for beta in [0.0, 0.5, 0.9, 0.99]:
-    # Any gradients: the move is -lr / (1 - beta) times an exponential moving average of them,
+reach = {}
+for beta in betas:
+    # Any gradients: the move is -lr / (1 - beta) times the exponential moving average of them,
     # EMA_t = sum_k (1 - beta) beta^(t - k) g_k over k <= t.
-    grads = rng.standard_normal((steps, sequences, 3))  # random sequences of 3-d gradients
+    grads = rng.standard_normal((steps, sequences, dim))  # random sequences of gradients
     weights = np.where(lag >= 0, (1 - beta) * beta ** np.maximum(lag, 0), 0.0)
     ema = np.einsum("tk,kij->tij", weights, grads)
     gap = np.abs(momentum_moves(grads, lr, beta) + lr / (1 - beta) * ema).max()
     # A constant slope g: the speed, in units of plain gradient descent's step lr * |g|.
-    slopes = rng.standard_normal(3)
+    slopes = rng.standard_normal(dim)
     speed = np.abs(momentum_moves(np.tile(slopes, (steps, 1)), lr, beta)) / (lr * np.abs(slopes))
     terminal = 1 / (1 - beta)
-    to_90 = int(np.argmax(speed[:, 0] >= 0.9 * terminal)) + 1  # steps until 90% of the terminal speed
-    predicted_90 = int(np.ceil(np.log(0.1) / np.log(beta))) if beta > 0 else 1
-    print(f"beta = {beta:4.2f}: terminal speed {terminal:5.1f} x the plain step, 90% of it after {to_90:3d} steps")
+    reach[beta] = int(np.argmax(speed[:, 0] >= fraction * terminal)) + 1  # first step at that speed
+    predicted = int(np.ceil(np.log(1 - fraction) / np.log(beta))) if beta > 0 else 1
+    print(
+        f"beta = {beta:4.2f}: terminal speed {terminal:5.1f} x the plain step, "
+        f"{fraction:.0%} of it after {reach[beta]:3d} steps"
+    )
 
     # claim: momentum-velocity [sequences=sequences steps=steps]
-    assert gap < 1e-12 * terminal  # the move is -lr/(1-beta) * EMA of the gradients
-    assert np.allclose(speed, ((1 - beta ** (t + 1)) / (1 - beta))[:, None], rtol=1e-12, atol=0)
-    assert to_90 == predicted_90
+    assert gap < tolerance  # the move is -lr/(1-beta) * EMA of the gradients, absolutely
+    assert np.allclose(speed, ((1 - beta ** (t + 1)) / (1 - beta))[:, None], rtol=tolerance, atol=0)
+    assert speed[reach[beta] - 1, 0] >= fraction * terminal and reach[beta] == predicted
 # --8<-- [end:velocity]
 
 # --8<-- [start:velocity-torch]
@@ -64,17 +70,68 @@ def torch_speeds(slopes: torch.Tensor, lr: float, beta: float, steps: int) -> np
 
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-lr, steps = 0.1, 100
+lr, steps, tolerance = 0.1, 100, 1e-12
+betas = [0.0, 0.5, 0.9, 0.99]
+shown_betas = ", ".join(f"{b:g}" for b in betas)
 t = np.arange(1, steps + 1)
+share = {}  # the last move as a share of the terminal speed 1 / (1 - beta), on the CPU
 for device in devices:
     slopes = torch.randn(3, generator=torch.Generator().manual_seed(0), dtype=torch.float64).to(device)
-    for beta in [0.0, 0.5, 0.9, 0.99]:
+    for beta in betas:
         speed = torch_speeds(slopes, lr, beta, steps)
         if device == "cpu":  # every device is checked; the page shows the CPU's numbers
+            share[beta] = speed[-1, 0] * (1 - beta)
             print(f"beta = {beta:4.2f}: after {steps} steps each move is {speed[-1, 0]:5.1f} x the plain step")
         # claim: momentum-velocity-torch [devices=devices steps=steps]
-        assert np.allclose(speed, ((1 - beta**t) / (1 - beta))[:, None], rtol=1e-12, atol=0)
+        assert np.allclose(speed, ((1 - beta**t) / (1 - beta))[:, None], rtol=tolerance, atol=0)
+        assert speed.shape == (steps, slopes.numel())  # every step, every coordinate
 # --8<-- [end:velocity-torch]
+
+# --8<-- [start:dampening]
+import numpy as np
+import torch
+
+
+def sgd_moves(grads: np.ndarray, lr: float, beta: float, dampening: float, device: str) -> np.ndarray:
+    """Moves of torch.optim.SGD(momentum=beta, dampening=dampening) fed the gradients g_t (one row per step)."""
+    x = torch.zeros(grads.shape[1], dtype=torch.float64, device=device, requires_grad=True)
+    opt = torch.optim.SGD([x], lr=lr, momentum=beta, dampening=dampening)
+    moves = []
+    for g in grads:
+        before = x.detach().clone()
+        x.grad = torch.tensor(g, device=device)  # the gradient of f_t(x) = g_t . x
+        opt.step()
+        moves.append((x.detach() - before).cpu().numpy())
+    return np.array(moves)
+
+
+def average_from_first(grads: np.ndarray, beta: float) -> np.ndarray:
+    """e_0 = g_0, e_t = beta e_(t-1) + (1 - beta) g_t: a moving average that starts at the first gradient."""
+    e, averages = grads[0], [grads[0]]
+    for g in grads[1:]:
+        e = beta * e + (1 - beta) * g
+        averages.append(e)
+    return np.array(averages)
+
+
+rng = np.random.default_rng(3)
+lr, beta, steps, dim, tolerance = 0.1, 0.9, 200, 5, 1e-12
+grads = rng.standard_normal((steps, dim))
+slope = rng.standard_normal(dim)
+t = np.arange(steps)[:, None]
+devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+for device in devices:
+    damped = sgd_moves(grads, lr, beta, dampening=beta, device=device)
+    undamped = sgd_moves(grads, lr * (1 - beta), beta, dampening=0.0, device=device)
+    flat = np.abs(sgd_moves(np.tile(slope, (steps, 1)), lr, beta, beta, device)) / (lr * np.abs(slope))
+    first = lr * beta ** (t + 1) * grads[0]  # what the first gradient adds to the undamped moves
+    if device == "cpu":
+        print(f"dampening = {beta}: on a constant slope each move is {flat.min():.3f} to {flat.max():.3f} x lr |g|")
+    # claim: momentum-dampening [devices=devices steps=steps]
+    assert np.abs(damped + lr * average_from_first(grads, beta)).max() < tolerance
+    assert np.abs(flat - 1).max() < tolerance  # no build-up: the plain step from the first move on
+    assert np.abs(damped - (undamped - first)).max() < tolerance
+# --8<-- [end:dampening]
 
 # --8<-- [start:forms]
 import numpy as np
@@ -121,20 +178,22 @@ def buffer_form(curv: np.ndarray, x0: np.ndarray, lr: float, beta: float, steps:
     return np.array(path)
 
 
-# 20 random quadratics in 10 dimensions with curvatures from 1 to L = 100.
+# Random quadratics with curvatures from mu = 1 to L = 100 (both present in each problem).
+problems, dim, mu, L = 20, 10, 1.0, 100.0
 rng = np.random.default_rng(1)
-curv = np.exp(rng.uniform(0, np.log(100), (20, 10)))
-curv[:, :2] = [1.0, 100.0]
-x0 = rng.uniform(-1, 1, (20, 10))
-lr, beta, steps = 1 / 100, 0.9, 300
+curv = np.exp(rng.uniform(np.log(mu), np.log(L), (problems, dim)))
+curv[:, :2] = [mu, L]
+x0 = rng.uniform(-1, 1, (problems, dim))
+lr, beta, steps, tolerance, apart = 0.01, 0.9, 300, 1e-12, 1e-2
 polyak, lookahead = heavy_ball(curv, x0, lr, beta, steps), nesterov(curv, x0, lr, beta, steps)
 for name, path in [("heavy ball", polyak), ("Nesterov", lookahead)]:
     print(f"{name:10s}: largest |x| after {steps} steps = {np.abs(path[-1]).max():.1e}")
 
 # claim: momentum-forms [problems=len(curv) steps=steps]
-assert np.abs(polyak - buffer_form(curv, x0, lr, beta, steps, lookahead=False)).max() < 1e-12
-assert np.abs(lookahead - buffer_form(curv, x0, lr, beta, steps, lookahead=True)).max() < 1e-12
-assert np.abs(lookahead - polyak).max() > 1e-2  # the two methods are not the same
+assert polyak.shape == lookahead.shape == (steps + 1, problems, dim)  # every step of every problem
+assert np.abs(polyak - buffer_form(curv, x0, lr, beta, steps, lookahead=False)).max() < tolerance
+assert np.abs(lookahead - buffer_form(curv, x0, lr, beta, steps, lookahead=True)).max() < tolerance
+assert np.abs(lookahead - polyak).max() > apart  # the two methods are not the same
 # --8<-- [end:forms]
 
 # --8<-- [start:forms-torch]
@@ -168,11 +227,12 @@ def paper_forms(curv: np.ndarray, x0: np.ndarray, lr: float, beta: float, steps:
     return np.array(hb_path), np.array(lookahead)
 
 
-rng = np.random.default_rng(1)  # the same 20 quadratics as the numpy tab
-curv = np.exp(rng.uniform(0, np.log(100), (20, 10)))
-curv[:, :2] = [1.0, 100.0]
-x0 = rng.uniform(-1, 1, (20, 10))
-lr, beta, steps = 1 / 100, 0.9, 300
+problems, dim, mu, L = 20, 10, 1.0, 100.0  # the same quadratics as the numpy tab
+rng = np.random.default_rng(1)
+curv = np.exp(rng.uniform(np.log(mu), np.log(L), (problems, dim)))
+curv[:, :2] = [mu, L]
+x0 = rng.uniform(-1, 1, (problems, dim))
+lr, beta, steps, tolerance = 0.01, 0.9, 300, 1e-12
 polyak, lookahead = paper_forms(curv, x0, lr, beta, steps)
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 for device in devices:
@@ -183,8 +243,9 @@ for device in devices:
         for name, path in [("heavy ball", sgd), ("Nesterov", nag)]:
             print(f"{name:10s}: largest |x| after {steps} steps = {np.abs(path[-1]).max():.1e}")
     # claim: momentum-forms-torch [devices=devices problems=len(curv) steps=steps]
-    assert np.abs(sgd - polyak).max() < 1e-12
-    assert np.abs(nag - lookahead).max() < 1e-12
+    assert sgd.shape == nag.shape == polyak.shape == (steps + 1, problems, dim)
+    assert np.abs(sgd - polyak).max() < tolerance
+    assert np.abs(nag - lookahead).max() < tolerance
 # --8<-- [end:forms-torch]
 
 # --8<-- [start:lr-drop]
@@ -224,18 +285,20 @@ def torch_moves(slope: float, lrs: np.ndarray, beta: float, device: str) -> np.n
     return np.array(moves)
 
 
-beta, slope = 0.9, 1.0
-lrs = np.r_[np.full(100, 0.1), np.full(30, 0.01)]  # the learning rate drops 10-fold after 100 steps
+beta, slope, lr, drop, n_before, n_after = 0.9, 1.0, 0.1, 10, 100, 30
+tolerance, within = 1e-12, 1e-3
+lrs = np.r_[np.full(n_before, lr), np.full(n_after, lr / drop)]  # the learning rate drops after n_before steps
 ours, sutskever = moves_pytorch_form(slope, lrs, beta), moves_sutskever_form(slope, lrs, beta)
-after_pytorch, after_sutskever = ours[100] / ours[99], sutskever[100] / sutskever[99]
+after_pytorch = ours[n_before] / ours[n_before - 1]
+after_sutskever = sutskever[n_before] / sutskever[n_before - 1]
 print(f"move after the drop / move before: PyTorch's form {after_pytorch:.3f}, Sutskever's form {after_sutskever:.3f}")
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 # claim: momentum-lr-drop [devices=devices]
-assert np.allclose(ours[:100], sutskever[:100], rtol=1e-12)  # the same moves while the lr is constant
-assert abs(after_pytorch - 0.1) < 1e-3  # the move shrinks 10-fold at once...
-assert abs(after_sutskever - (beta + (1 - beta) * 0.1)) < 1e-3  # ...or by 9%: beta + (1 - beta)/10 = 0.91
+assert np.allclose(ours[:n_before], sutskever[:n_before], rtol=tolerance, atol=0)  # same moves at a constant lr
+assert abs(after_pytorch - 1 / drop) < within  # the move shrinks drop-fold at once...
+assert abs(after_sutskever - (beta + (1 - beta) / drop)) < within  # ...or only the new gradient's share does
 for device in devices:
-    assert np.allclose(torch_moves(slope, lrs, beta, device), ours, rtol=1e-12)
+    assert np.allclose(torch_moves(slope, lrs, beta, device), ours, rtol=tolerance, atol=0)
 # --8<-- [end:lr-drop]
 
 # --8<-- [start:stability]
@@ -250,7 +313,7 @@ def spectral_radius(h: np.ndarray, beta: np.ndarray, nesterov: bool) -> np.ndarr
     return np.maximum(np.abs(a1 + root), np.abs(a1 - root)) / 2
 
 
-def measured_factor(h: np.ndarray, beta: np.ndarray, nesterov: bool, steps: int = 2000) -> np.ndarray:
+def measured_factor(h: np.ndarray, beta: np.ndarray, nesterov: bool, steps: int) -> np.ndarray:
     """Run both methods from x_0 = x_(-1) = 1 and return the geometric-mean shrink factor per step."""
     h, beta = np.broadcast_arrays(h, beta)
     x_prev, x, log_size = np.ones(h.shape), np.ones(h.shape), np.zeros(h.shape)
@@ -264,18 +327,22 @@ def measured_factor(h: np.ndarray, beta: np.ndarray, nesterov: bool, steps: int 
 
 
 beta = np.array([0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.99])[:, None]
+shown_betas = ", ".join(f"{b:g}" for b in beta[:, 0])
 h = np.geomspace(0.02, 8.0, 160)[None, :]  # lr * curvature
+steps, band, rtol = 2000, 0.02, 0.01
 edges = {False: 2 * (1 + beta), True: 2 * (1 + beta) / (1 + 2 * beta)}
+rows = [0, 3, 5]  # the betas the output shows
 for nesterov, name in [(False, "heavy ball"), (True, "Nesterov")]:
-    rho, measured = spectral_radius(h, beta, nesterov), measured_factor(h, beta, nesterov)
+    rho, measured = spectral_radius(h, beta, nesterov), measured_factor(h, beta, nesterov, steps)
     edge = edges[nesterov]
-    inside, outside = h < 0.98 * edge, h > 1.02 * edge
-    shown = ", ".join(f"{e:.3f}" for e in edge[[0, 3, 5], 0])
-    print(f"{name:10s}: largest stable lr * curvature at beta = 0, 0.5, 0.9: {shown}")
+    inside, outside = h < (1 - band) * edge, h > (1 + band) * edge
+    at = ", ".join(f"{b:g}" for b in beta[rows, 0])
+    print(f"{name:10s}: largest stable lr * curvature at beta = {at}: {', '.join(f'{e:.3f}' for e in edge[rows, 0])}")
     # claim: momentum-stability [settings=h.size*beta.size]
+    assert np.all(inside.sum(axis=1) > 0) and np.all(outside.sum(axis=1) > 0)  # both sides tested, every beta
     assert np.all(measured[inside] < 1) and np.all(measured[outside] > 1)
     assert np.all(rho[inside] < 1) and np.all(rho[outside] > 1)
-    assert np.allclose(measured, rho, rtol=0.01)  # the run's factor is the spectral radius
+    assert np.allclose(measured, rho, rtol=rtol, atol=0)  # the run's factor is the spectral radius
 # --8<-- [end:stability]
 
 # --8<-- [start:figure]
@@ -291,22 +358,40 @@ def spectral_radius(h: np.ndarray, beta: float, nesterov: bool) -> np.ndarray:
     return np.maximum(np.abs(a1 + root), np.abs(a1 - root)) / 2
 
 
-h = np.linspace(0.001, 4.5, 500)
+beta = 0.9
+h = np.linspace(0.001, 4.5, 4500)
+curves = {
+    "gradient descent": (0.0, False, "C0"),
+    f"heavy ball, β = {beta}": (beta, False, "C3"),
+    f"Nesterov, β = {beta}": (beta, True, "C2"),
+}
+rho = {name: spectral_radius(h, b, nesterov) for name, (b, nesterov, _) in curves.items()}
+crossing = {name: h[np.argmax(r > 1)] for name, r in rho.items()}  # where each curve first exceeds 1
 fig, ax = plt.subplots(figsize=(7, 3.8))
-curves = [(0.0, False, "C0", "gradient descent"), (0.9, False, "C3", "heavy ball, β = 0.9")]
-curves.append((0.9, True, "C2", "Nesterov, β = 0.9"))
-for beta, nesterov, color, name in curves:
-    ax.plot(h, spectral_radius(h, beta, nesterov), color=color, lw=1.8, label=name)
-for edge, color in [(2.0, "C0"), (3.8, "C3"), (2 * 1.9 / 2.8, "C2")]:
-    ax.axvline(edge, color=color, ls=":", lw=1)
+for name, (_, _, color) in curves.items():
+    ax.plot(h, rho[name], color=color, lw=1.8, label=name)
+    ax.axvline(crossing[name], color=color, ls=":", lw=1)
 ax.axhline(1, color="0.3", lw=0.8)
-ax.axhline(np.sqrt(0.9), color="C3", ls="--", lw=0.8)
-ax.annotate("heavy ball never below √β ≈ 0.949", (2.9, np.sqrt(0.9)), (2.1, 0.7), arrowprops={"arrowstyle": "->"})
+ax.axhline(np.sqrt(beta), color="C3", ls="--", lw=0.8)
+ax.annotate(f"heavy ball never below √β ≈ {np.sqrt(beta):.3f}", (2.9, np.sqrt(beta)), (2.1, 0.7), arrowprops={})
 ax.set(xlabel="learning rate × curvature (ηλ)", ylabel="shrink factor per step", ylim=(0, 1.6), xlim=(0, 4.5))
 ax.set_title("Above 1 the run diverges; dotted lines: the largest stable ηλ")
 ax.legend(loc="upper left")
 fig.tight_layout()
 fig.savefig("momentum-factor.svg")
+
+# What the figure's description says, checked on its own curves.
+gd, hb, nag = rho.values()
+gd_cross, hb_cross, nag_cross = crossing.values()
+flat_low, flat_high = (1 - np.sqrt(beta)) ** 2, (1 + np.sqrt(beta)) ** 2  # heavy ball's complex roots
+one = np.array([1.0])
+assert spectral_radius(one, 0.0, False)[0] == 0 and spectral_radius(one, beta, True)[0] == 0  # both reach 0 at 1
+assert np.all(np.diff(gd[h < 1]) < 0) and np.all(np.diff(gd[h > 1]) > 0)  # gradient descent: a V
+flat = (h > flat_low) & (h < flat_high)
+assert np.allclose(hb[flat], np.sqrt(beta), rtol=1e-12) and np.all(hb >= np.sqrt(beta) * (1 - 1e-12))
+spacing = 1.5 * (h[1] - h[0])  # a crossing is found to within one grid step
+assert abs(gd_cross - 2) <= spacing and abs(hb_cross - 2 * (1 + beta)) <= spacing
+assert abs(nag_cross - 2 * (1 + beta) / (1 + 2 * beta)) <= spacing
 # --8<-- [end:figure]
 
 # --8<-- [start:not-faster]
@@ -325,21 +410,138 @@ def steps_to_shrink(curv: np.ndarray, x0: np.ndarray, lr: np.ndarray, beta: floa
     return done
 
 
-# 20 random quadratics in 10 dimensions, well conditioned: curvatures from 1 to L = 10.
+# Random quadratics, well conditioned: curvatures from mu = 1 to L = 10 (both present in each problem).
+problems, dim, mu, L = 20, 10, 1.0, 10.0
 rng = np.random.default_rng(2)
-curv = rng.uniform(1, 10, (20, 10))
-curv[:, :2] = [1.0, 10.0]
-x0 = rng.uniform(-1, 1, (20, 10))
-gd = steps_to_shrink(curv, x0, np.array([2 / 11]), beta=0.0, tol=1e-8, cap=2000)[0]  # best fixed step 2/(L + mu)
-lrs = np.linspace(0.01, 3.79, 60) / 10  # every stable lr of heavy ball with beta = 0.9, in units of 1/L
-hb = steps_to_shrink(curv, x0, lrs, beta=0.9, tol=1e-8, cap=2000)
+curv = rng.uniform(mu, L, (problems, dim))
+curv[:, :2] = [mu, L]
+x0 = rng.uniform(-1, 1, (problems, dim))
+beta, shrink, cap, factor, floor_share, n_lrs = 0.9, 1e8, 2000, 2, 0.9, 60
+best_step = 2 / (L + mu)  # gradient descent's best fixed step
+gd = steps_to_shrink(curv, x0, np.array([best_step]), beta=0.0, tol=1 / shrink, cap=cap)[0]
+edge = 2 * (1 + beta) / L  # heavy ball is stable for lr < edge on every problem
+lrs = np.linspace(0, edge, n_lrs + 1)[1:] - 1e-4  # an even grid of the stable learning rates
+hb = steps_to_shrink(curv, x0, lrs, beta=beta, tol=1 / shrink, cap=cap)
 best = hb.min(axis=0)  # heavy ball at its best lr for each problem
 print(
-    f"steps to shrink the error 1e8-fold: gradient descent {np.median(gd):.0f}, "
-    f"heavy ball beta = 0.9 at its best lr {np.median(best):.0f} (medians)"
+    f"steps to shrink the error 1e{np.log10(shrink):.0f}-fold: gradient descent {np.median(gd):.0f}, "
+    f"heavy ball beta = {beta} at its best lr {np.median(best):.0f} (medians)"
 )
+floor = np.log(shrink) / np.log(1 / np.sqrt(beta))  # steps implied by a factor of sqrt(beta) per step
+kappa = L / mu
+kappa_even = (1 + np.sqrt(beta)) / (1 - np.sqrt(beta))  # below it, (kappa-1)/(kappa+1) < sqrt(beta)
+polyak_beta = ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2  # Polyak's tuned beta for this kappa
 # claim: momentum-not-always-faster [problems=len(curv) lrs=lrs.size]
-assert np.all(best > 2 * gd)  # at every lr, for every problem
-floor = np.log(1e8) / np.log(1 / np.sqrt(0.9))  # steps implied by a factor of sqrt(beta) per step: about 350
-assert np.all(best >= 0.9 * floor)
+assert np.all(gd < cap) and np.all(best > factor * gd)  # for every problem, at heavy ball's best lr
+assert lrs.max() < edge and edge - lrs.max() < lrs[1] - lrs[0]  # the grid spans the stable range
+assert np.all(best >= floor_share * floor)
+assert (kappa - 1) / (kappa + 1) < np.sqrt(beta) and kappa < kappa_even  # why: gd's factor is the smaller
 # --8<-- [end:not-faster]
+
+# --8<-- [start:cycle]
+import numpy as np
+
+
+def grad(x: np.ndarray) -> np.ndarray:
+    """f'(x) of Lessard et al.'s function: slopes 25, 1, 25 on (-inf, 1), [1, 2), [2, inf); f'(0) = 0."""
+    return np.where(x < 1, 25 * x, np.where(x < 2, x + 24, 25 * x - 24))
+
+
+def heavy_ball(x0: float, lr: float, beta: float, steps: int) -> np.ndarray:
+    """Every iterate of x_(t+1) = x_t - lr f'(x_t) + beta (x_t - x_(t-1)), from x_(-1) = x_0."""
+    x_prev, x, path = x0, x0, [x0]
+    for _ in range(steps):
+        x, x_prev = x - lr * grad(x) + beta * (x - x_prev), x
+        path.append(x)
+    return np.array(path)
+
+
+mu, L, x0, steps, period, repeat = 1.0, 25.0, 3.3, 3000, 3, 1e-9
+lr = 4 / (np.sqrt(L) + np.sqrt(mu)) ** 2  # Polyak's tuning for a quadratic with curvatures in [mu, L]
+beta = ((np.sqrt(L) - np.sqrt(mu)) / (np.sqrt(L) + np.sqrt(mu))) ** 2
+path = heavy_ball(x0, lr, beta, steps)
+tail = path[-30:]
+cycle = np.sort(tail[:period])
+closest = np.abs(tail).min()
+print(f"lr = {lr:.4f}, beta = {beta:.4f}: the last iterates cycle through {np.round(cycle, 4)}")
+
+# f is mu-strongly convex and L-smooth: every difference quotient of f' lies in [mu, L].
+grid = np.linspace(-10, 10, 20001)
+slopes = np.diff(grad(grid)) / np.diff(grid)
+# On a quadratic with any curvature in [mu, L], the same lr and beta converge at this factor per step:
+lam = np.linspace(mu, L, 2001)
+rates = [np.abs(np.roots([1, -(1 + beta - lr * c), beta])).max() for c in lam]
+rate = max(rates)
+# claim: momentum-polyak-cycle
+assert slopes.min() >= mu - 1e-9 and slopes.max() <= L + 1e-9
+assert rate < 1 and abs(rate - (np.sqrt(L / mu) - 1) / (np.sqrt(L / mu) + 1)) < 1e-6
+assert np.abs(tail[period:] - tail[:-period]).max() < repeat  # it repeats the same points...
+assert np.abs(tail[1:] - tail[:-1]).min() > 0.1 and closest > 0.5  # ...which are distinct, away from 0
+# --8<-- [end:cycle]
+
+# --8<-- [start:nesterov-rate]
+import numpy as np
+
+
+def gap_per_step(lam: np.ndarray, x0: np.ndarray, L: float, steps: int, accelerated: bool) -> np.ndarray:
+    """f(x_k) - f* for k = 1..steps on f = sum lam x^2 / 2, by gradient descent with step 1/L or by
+    Nesterov's method with the momentum (t_k - 1) / t_(k+1) of Beck and Teboulle's FISTA."""
+    x, y, t, gaps = x0, x0, 1.0, []
+    for _ in range(steps):
+        x_new = y - lam * y / L
+        t_new = (1 + np.sqrt(1 + 4 * t * t)) / 2
+        y = x_new + (t - 1) / t_new * (x_new - x) if accelerated else x_new
+        x, t = x_new, t_new
+        gaps.append(0.5 * (lam * x**2).sum())
+    return np.array(gaps)
+
+
+dim, L, smallest, steps, at_least = 200, 1.0, 1e-6, 1000, 100
+lam = np.geomspace(smallest, L, dim)  # convex and L-smooth; nearly flat directions, so no useful mu
+x0 = np.ones(dim)  # the minimizer is x* = 0, f* = 0
+k = np.arange(1, steps + 1)
+r2 = (x0**2).sum()  # |x_0 - x*|^2
+gd = gap_per_step(lam, x0, L, steps, accelerated=False)
+nag = gap_per_step(lam, x0, L, steps, accelerated=True)
+ratio = gd[-1] / nag[-1]
+print(f"f - f* after {steps} steps: gradient descent {gd[-1]:.1e}, Nesterov {nag[-1]:.1e}")
+# claim: momentum-nesterov-rate
+assert np.all(gd <= L * r2 / (2 * k))  # Beck & Teboulle (2009), Theorem 3.1
+assert np.all(nag <= 2 * L * r2 / (k + 1) ** 2)  # Beck & Teboulle (2009), Theorem 4.4: O(1/k^2)
+assert ratio > at_least
+# --8<-- [end:nesterov-rate]
+
+# --8<-- [start:noise]
+import numpy as np
+
+
+def noise_floor(lr: float, beta: float, curv: float, sigma: float, runs: int, steps: int, seed: int) -> float:
+    """Mean of x^2 over `runs` heavy-ball runs on f = curv x^2 / 2 whose gradients carry noise sigma."""
+    rng = np.random.default_rng(seed)
+    x = x_prev = np.zeros(runs)
+    for _ in range(steps):
+        g = curv * x + sigma * rng.standard_normal(runs)
+        x, x_prev = x - lr * g + beta * (x - x_prev), x
+    return float(np.mean(x**2))
+
+
+def stationary(lr: float, beta: float, curv: float, sigma: float) -> float:
+    """E[x^2] once heavy ball has settled: the stationary variance of its order-two recurrence."""
+    h = lr * curv
+    return (1 + beta) * lr**2 * sigma**2 / ((1 - beta) * h * (2 * (1 + beta) - h))
+
+
+lr, beta, curv, sigma, runs, steps, within = 0.001, 0.9, 1.0, 1.0, 20_000, 1000, 0.04
+big = lr / (1 - beta)  # the step momentum reaches on a steady slope
+hb = noise_floor(lr, beta, curv, sigma, runs, steps, seed=0)
+sgd_big = noise_floor(big, 0.0, curv, sigma, runs, steps, seed=0)  # the same noise draws
+predicted_hb, predicted_big = stationary(lr, beta, curv, sigma), stationary(big, 0.0, curv, sigma)
+sgd_same = stationary(lr, 0.0, curv, sigma)  # plain SGD at momentum's own step: lr sigma^2 / (curv (2 - lr curv))
+print(f"heavy ball, lr {lr:g}, beta {beta:g}: E[x^2] = {hb:.2e} (stationary value {predicted_hb:.2e})")
+print(f"SGD, lr {big:g}: E[x^2] = {sgd_big:.2e} (stationary value {predicted_big:.2e})")
+print(f"SGD, lr {lr:g}: stationary value {sgd_same:.2e}")
+# claim: momentum-noise [runs=runs]
+assert abs(hb / predicted_hb - 1) < within and abs(sgd_big / predicted_big - 1) < within
+assert abs(hb / sgd_big - 1) < within  # the floor of the larger step...
+assert abs(hb * (1 - beta) / sgd_same - 1) < within  # ...1 / (1 - beta) times that of momentum's own step
+# --8<-- [end:noise]

@@ -95,4 +95,24 @@ def test_torch_schedule_on_device(device: str) -> None:
 
 def test_steps_claim_fails_when_steps_do_not_scale_like_one_over_lr() -> None:
     """Making the step sizes grow like the square root of their labels breaks claim lr-steps-inverse."""
-    break_claim(PAGE, "lr-steps-inverse", "lr_times_L / 10,", "lr_times_L**0.5 / 10,")
+    break_claim(PAGE, "lr-steps-inverse", "lr_times_L / L,", "lr_times_L**0.5 / L,")
+
+
+def test_loss_scale_claim_fails_when_adam_takes_a_larger_step_on_the_sum() -> None:
+    """Adam's weights agree on both losses only at the same lr: claim lr-loss-scale must notice."""
+    break_claim(
+        PAGE,
+        "lr-loss-scale",
+        'adam_sum = run(torch.optim.Adam, "sum", adam_lr,',
+        'adam_sum = run(torch.optim.Adam, "sum", adam_lr * 30,',
+    )
+
+
+def test_descent_lemma_claim_fails_with_a_smoothness_constant_too_small() -> None:
+    """With L underestimated 4-fold, 'below 2/L' includes steps that the lemma does not cover."""
+    break_claim(PAGE, "lr-descent-lemma", "/ examples).max() / 4", "/ examples).max() / 16")
+
+
+def test_scale_invariant_claim_fails_when_the_lr_scales_like_c() -> None:
+    """The effective learning rate is lr / |w|^2: scaling w by c needs c^2 lr, not c lr."""
+    break_claim(PAGE, "lr-scale-invariant", "c**2 * lr", "c * lr")

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 import torch
 
+from pipeline import results
 from pipeline.fences import ROOT
+from pipeline.pages import Page
 from pipeline.testing import break_claim, run_section
 
 PAGE = ROOT / "docs" / "momentum.md"
@@ -75,3 +77,49 @@ def test_torch_lr_drop_on_device(device: str) -> None:
 def test_forms_claim_fails_when_torch_runs_the_other_method() -> None:
     """Swapping heavy ball and Nesterov in the PyTorch tab breaks claim momentum-forms-torch."""
     break_claim(PAGE, "momentum-forms-torch", "nesterov=True)", "nesterov=False)")
+
+
+def test_velocity_claim_fails_when_its_stated_tolerance_is_tighter_than_the_run() -> None:
+    """The tolerance the claim states is the one its asserts use: 1e-17 is below float error at beta = 0.99."""
+    break_claim(PAGE, "momentum-velocity", "3, 1e-12, 0.9", "3, 1e-17, 0.9")
+
+
+def test_velocity_claim_fails_when_the_page_states_another_learning_rate() -> None:
+    """A parameter the claim states is a definition checked against the code. (break_claim(in_page=True)
+    also demands a snippet line in the message, which a definition mismatch has none of: checked here.)"""
+    page = Page.load(PAGE)
+    broken = Page.load(PAGE, page.text.replace("and $\\eta = {{ lr = 0.1 }}$", "and $\\eta = {{ lr = 0.2 }}$"))
+    assert broken.text != page.text
+    fence = broken.fence_of("momentum-velocity")
+    outcome = results.run(broken, broken.chain(fence))
+    assert outcome.claims["momentum-velocity"].status == "failing"
+    message = outcome.failures[str(fence.line)]
+    assert "docs/momentum.md:" in message and "claim 'momentum-velocity'" in message
+    assert "the page states lr = 0.2, but the code has 0.1" in message
+
+
+def test_dampening_claim_fails_without_dampening() -> None:
+    """Undamped SGD builds up speed: claim momentum-dampening must notice."""
+    break_claim(PAGE, "momentum-dampening", "dampening=beta, device=device)", "dampening=0.0, device=device)")
+
+
+def test_cycle_claim_fails_from_a_start_that_converges() -> None:
+    """From x0 = 3 heavy ball with Polyak's tuning converges on Lessard et al.'s function: no cycle."""
+    break_claim(PAGE, "momentum-polyak-cycle", "25.0, 3.3, 3000", "25.0, 3.0, 3000")
+
+
+def test_nesterov_rate_claim_fails_without_acceleration() -> None:
+    """Plain gradient descent in place of Nesterov's method breaks its O(1/k^2) bound."""
+    break_claim(PAGE, "momentum-nesterov-rate", "x0, L, steps, accelerated=True", "x0, L, steps, accelerated=False")
+
+
+def test_noise_claim_fails_when_sgd_takes_the_same_step() -> None:
+    """Momentum's noise floor is the larger step's, not the same step's."""
+    break_claim(PAGE, "momentum-noise", "big = lr / (1 - beta)", "big = lr")
+
+
+def test_not_faster_claim_fails_when_the_grid_misses_half_the_stable_range() -> None:
+    """'The whole stable range' is asserted, not assumed."""
+    break_claim(
+        PAGE, "momentum-not-always-faster", "np.linspace(0, edge, n_lrs + 1)", "np.linspace(0, edge / 2, n_lrs + 1)"
+    )
