@@ -24,7 +24,7 @@ _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)\s+claim\b(?P<rest>.*)$
 # Anything an author may have meant as a claim (`!!! Claim`, `!!!claim`, `???claim`): a claim or an error.
 _LOOKS_LIKE = re.compile(r"^[ \t]*(?:!{2,}|\?{2,}\+?)\s*claims?\b", re.I)
 # Raw HTML and script in a statement would reach the page, the claims table and the search index.
-UNSAFE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|\bon[a-z]+\s*=|javascript\s*:", re.I)
+UNSAFE = re.compile(r"</?[a-zA-Z][^>]*>|\bon[a-z]+\s*=|javascript\s*:", re.I)  # `a < b` in math is fine
 _ID = re.compile(r'^\s+"(?P<id>[a-z0-9][a-z0-9-]*)"\s*$')
 
 
