@@ -30,7 +30,8 @@ def cross_entropy(w, b):
     return -(t * log_p + (1 - t) * log_1mp).mean(-1)
 
 
-w, b = np.meshgrid(np.linspace(-1, 4, 51), np.linspace(-3, 2, 51))
+n_grid, tol = 51, 1e-12
+w, b = np.meshgrid(np.linspace(-1, 4, n_grid), np.linspace(-3, 2, n_grid))
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 for device in devices:
     W, B = (torch.tensor(v, device=device).reshape(-1, 1) for v in (w, b))
@@ -43,8 +44,8 @@ for device in devices:
     ours = {"MSE": mse(w, b), "MAE": mae(w, b), "CE": cross_entropy(w, b)}
     gaps = {k: np.abs(ours[k].ravel() - v.cpu().numpy()).max() for k, v in torch_values.items()}
     # claim: surface-loss-formulas [devices=devices points=w.size]
-    assert max(gaps.values()) < 1e-12
-print(f"MSE, MAE and CE agree with torch to 1e-12 at all {w.size} grid points")
+    assert w.size == n_grid**2 and max(gaps.values()) < tol
+print(f"MSE, MAE and CE agree with torch to {tol:.0e} at all {w.size} grid points")
 # --8<-- [end:losses]
 
 # --8<-- [start:losses-figure]
@@ -62,11 +63,11 @@ surfaces = {
     "MAE": np.abs(z - y).mean(-1),
     "cross-entropy": (np.logaddexp(0, z) - t * z).mean(-1),  # = -[t log p + (1 - t) log(1 - p)]
 }
-fig = plt.figure(figsize=(9, 5.8))
+fig, lowest = plt.figure(figsize=(9, 5.8)), {}
 for k, (name, loss) in enumerate(surfaces.items()):
     ax = fig.add_subplot(2, 3, k + 1)
     ax.contourf(w, b, loss, levels=20, cmap="viridis", rasterized=True)
-    i = np.unravel_index(loss.argmin(), loss.shape)
+    i = lowest[name] = np.unravel_index(loss.argmin(), loss.shape)
     ax.plot(w[i], b[i], "r*", ms=10)
     ax.set(title=name, xlabel="w", ylabel="b")
     ax3 = fig.add_subplot(2, 3, k + 4, projection="3d")
@@ -75,6 +76,15 @@ for k, (name, loss) in enumerate(surfaces.items()):
     ax3.view_init(elev=30, azim=-60)
 fig.tight_layout()
 fig.savefig("loss-surface-losses.svg", dpi=80)  # dpi of the rasterized surfaces
+
+# What the description says: every lowest grid point is inside the grid, cross-entropy's near its large-w edge.
+inside = [0 < i < len(w) - 1 for name in surfaces for i in lowest[name]]
+assert all(inside) and w[lowest["cross-entropy"]] > w.min() + 0.9 * (w.max() - w.min())
+# With separable labels t = [x > c] there is no minimizer: along the ray b = -c w the loss keeps falling.
+c = 0.3
+ray = w[0][w[0] > 0]
+separable = (np.logaddexp(0, ray[:, None] * (x - c)) - (x > c) * ray[:, None] * (x - c)).mean(-1)
+assert np.all(np.diff(separable) < 0)
 # --8<-- [end:losses-figure]
 
 # --8<-- [start:convexity]
@@ -105,6 +115,12 @@ def net_grad(theta):
     return 2 * np.stack([(r * v * (1 - h**2) * x).mean(1), (r * h).mean(1)], axis=1)
 
 
+def hessians(points, h=1e-5):
+    """Hessian of net_loss at each point (row), by central differences of the exact gradient."""
+    columns = [(net_grad(points + h * e) - net_grad(points - h * e)) / (2 * h) for e in np.eye(2)]
+    return np.stack(columns, axis=2)
+
+
 def descend(grad, starts, lr=0.5, steps=3000):
     """Gradient descent from every start (row) at once."""
     theta = starts.copy()
@@ -113,16 +129,17 @@ def descend(grad, starts, lr=0.5, steps=3000):
     return theta
 
 
-starts = rng.uniform(-3, 3, size=(20, 2))
+n_starts, box, tol = 20, 3, 1e-6
+starts = rng.uniform(-box, box, size=(n_starts, 2))
 # Linear model: the Hessian is the same 2x2 matrix everywhere, 2/n [[sum x^2, sum x], [sum x, n]].
 hessian = 2 * np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])
 least_squares = np.linalg.lstsq(np.stack([x, np.ones_like(x)], 1), y, rcond=None)[0]
 ends = descend(linear_grad, starts)
 spread = np.abs(ends - least_squares).max()
-print(f"linear model: Hessian eigenvalues {np.linalg.eigvalsh(hessian).round(3)}, all 20 runs end at one point")
+print(f"linear model: Hessian eigenvalues {np.linalg.eigvalsh(hessian).round(3)}, all {n_starts} runs end at one point")
 # claim: surface-linear-convex [starts=len(starts)]
 assert np.linalg.eigvalsh(hessian).min() > 0  # positive definite everywhere: strictly convex
-assert spread < 1e-6  # so every start reaches the one minimum
+assert spread < tol  # so every start reaches the one minimum
 
 ends = descend(net_grad, starts)
 minima = np.unique(ends.round(4), axis=0)
@@ -132,7 +149,8 @@ for m in minima:
 print(f"at their midpoint ({middle[0, 0]:+.3f}, {middle[0, 1]:+.3f}) the loss is {net_loss(middle)[0]:.4f}")
 # claim: surface-tiny-net-nonconvex [starts=len(starts)]
 assert len(minima) == 2 and np.abs(net_grad(ends)).max() < 1e-8  # two distinct stationary end points
-assert np.linalg.norm(minima[0] - minima[1]) > 1
+assert np.linalg.norm(minima[0] - minima[1]) > 1 and np.abs(minima[0] + minima[1]).max() < 1e-3  # mirror images
+assert np.all(np.linalg.eigvalsh(hessians(minima)) > 0)  # positive definite Hessian: strict minima
 assert net_loss(middle)[0] > net_loss(minima).max() + 0.1  # convexity would forbid a bump in between
 
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
@@ -144,7 +162,7 @@ for ax, loss, found, title, names in [
     (axes[1], net_loss(grid), minima, "v·tanh(w x) + MSE: not convex", ("w", "v")),
 ]:
     ax.contourf(a, c, np.log10(loss.reshape(a.shape)), levels=25, cmap="viridis", rasterized=True)
-    ax.plot(starts[:, 0], starts[:, 1], "w.", ms=4, label="20 starts")
+    ax.plot(starts[:, 0], starts[:, 1], "w.", ms=4, label=f"{n_starts} starts")
     ax.plot(found[:, 0], found[:, 1], "r*", ms=12, label="where gradient descent ends")
     ax.set(title=title, xlabel=names[0], ylabel=names[1])
 axes[0].legend(loc="lower right", fontsize=8)
@@ -155,29 +173,29 @@ fig.savefig("loss-surface-convexity.svg")
 # --8<-- [start:l2]
 import torch
 
-SIZES = [2, 8, 8, 1]  # a 2-8-8-1 tanh network, its parameters in one flat vector theta
+SIZES = (2, 8, 8, 1)  # a 2-8-8-1 tanh network, its parameters in one flat vector theta
 
 
-def mlp(theta, x):
+def mlp(theta, x, sizes=(2, 8, 8, 1)):
     """The network's output for a flat parameter vector theta (leading batch dimensions allowed)."""
     h, i = x, 0
-    for k, (m, n) in enumerate(zip(SIZES[:-1], SIZES[1:], strict=True)):
+    for k, (m, n) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         weight, bias = theta[..., i : i + m * n].unflatten(-1, (m, n)), theta[..., i + m * n : i + m * n + n]
         h, i = h @ weight + bias.unsqueeze(-2), i + m * n + n
-        h = torch.tanh(h) if k < len(SIZES) - 2 else h
+        h = torch.tanh(h) if k < len(sizes) - 2 else h
     return h.squeeze(-1)
 
 
-def l2_shift(lam, device, seed=0):
+def l2_shift(lam, device, seed=0, sizes=(2, 8, 8, 1)):
     """Hessian eigenvalues of L(theta) and of L(theta) + lam ||theta||^2 at the same theta."""
     g = torch.Generator().manual_seed(seed)
     x = torch.randn(64, 2, generator=g, dtype=torch.float64).to(device)
     y = torch.sin(2 * x[:, 0]) * x[:, 1]
-    size = sum(m * n + n for m, n in zip(SIZES[:-1], SIZES[1:], strict=True))
+    size = sum(m * n + n for m, n in zip(sizes[:-1], sizes[1:], strict=True))
     theta = torch.randn(size, generator=g, dtype=torch.float64).to(device)
 
     def loss(p):
-        return ((mlp(p, x) - y) ** 2).mean()
+        return ((mlp(p, x, sizes) - y) ** 2).mean()
 
     def regularized(p):
         return loss(p) + lam * (p**2).sum()
@@ -186,13 +204,14 @@ def l2_shift(lam, device, seed=0):
     return torch.linalg.eigvalsh(hessian(loss, theta)), torch.linalg.eigvalsh(hessian(regularized, theta))
 
 
+shape = "-".join(map(str, SIZES))
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-lam = 0.01
+lam, tol = 0.01, 1e-10
 for device in devices:
-    plain, regularized = l2_shift(lam, device)
+    plain, regularized = l2_shift(lam, device, sizes=SIZES)
     shift = regularized - plain  # eigenvalues come sorted, so they pair up one to one
     # claim: surface-l2-shift [devices=devices eigenvalues=len(plain)]
-    assert (shift - 2 * lam).abs().max() < 1e-10
+    assert (shift - 2 * lam).abs().max() < tol
     assert plain.min() < 0  # this theta is not a minimum: L2 shifts curvature, it need not remove every dip
 print(f"{len(plain)} eigenvalues, from {plain.min():+.3f} to {plain.max():+.3f} without the penalty")
 print(f"with lam = {lam}: every one moves by {shift.min():.10f} to {shift.max():.10f}")
@@ -233,7 +252,8 @@ def loss(theta):
     return ((mlp(theta, x) - y) ** 2).mean(-1)
 
 
-theta0 = init(20, g)  # 20 independent networks, trained side by side
+seeds, min_monotone, shape = 20, 15, "-".join(map(str, SIZES))
+theta0 = init(seeds, g)  # independent networks, trained side by side
 theta = theta0.clone().requires_grad_(True)
 opt = torch.optim.Adam([theta], lr=0.01)
 for _ in range(400):
@@ -241,24 +261,29 @@ for _ in range(400):
     loss(theta).sum().backward()  # the networks share no parameters: each gets its own gradient
     opt.step()
 
-alphas = torch.linspace(-0.5, 1.5, 81)
+alphas = torch.arange(-20, 61) / 40  # -0.5 to 1.5 in steps of 1/40, with 0 and 1 exactly on the grid
+spacing, start, end = (alphas[1] - alphas[0]).item(), int((alphas == 0).nonzero()), int((alphas == 1).nonzero())
 with torch.no_grad():
     path = loss((1 - alphas[:, None, None]) * theta0 + alphas[:, None, None] * theta)  # (alpha, seed)
-inside = path[(alphas >= 0) & (alphas <= 1)]
-monotone = (inside.diff(dim=0) <= 1e-6).all(0)
-print(f"loss from {path[20].mean():.3f} at theta0 to {path[60].mean():.4f} at theta* (means over 20 seeds)")
-print(f"falls monotonically along the segment for {monotone.sum()} of 20 seeds")
-print(f"rises again past theta* (alpha = 1.5) for {(path[-1] > path[60]).sum()} of 20 seeds")
+inside = path[start : end + 1]
+monotone = (inside.diff(dim=0) <= 1e-6).all(0).sum().item()
+rises = (path[-1] > path[end]).sum().item()
+initial, trained = path[start].mean().item(), path[end].mean().item()
+print(f"loss from {initial:.3f} at theta0 to {trained:.4f} at theta* (means over {seeds} seeds)")
+print(f"falls monotonically along the segment for {monotone} of {seeds} seeds")
+print(f"rises again past theta* (alpha = {alphas[-1]:.1f}) for {rises} of {seeds} seeds")
 # claim: surface-interpolation [seeds=len(theta)]
-assert monotone.sum() >= 15
-assert (path[-1] > path[60]).all()
+assert len(theta) == seeds and monotone >= min_monotone
+assert rises == seeds
 
 fig, ax = plt.subplots(figsize=(6.5, 3.6))
 ax.semilogy(alphas, path, color="C0", alpha=0.35, lw=1)
 ax.axvline(0, color="0.5", ls=":")
 ax.axvline(1, color="0.5", ls=":")
 ax.set(
-    xlabel="α   (θ = (1 − α) θ₀ + α θ*)", ylabel="training loss", title="20 seeds: initial (α = 0) to trained (α = 1)"
+    xlabel="α   (θ = (1 − α) θ₀ + α θ*)",
+    ylabel="training loss",
+    title=f"{seeds} seeds: initial (α = 0) to trained (α = 1)",
 )
 fig.tight_layout()
 fig.savefig("loss-surface-interpolation.svg")
@@ -350,25 +375,27 @@ def trained_model(device):
 
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+steps, radius, tol, shown_tol = 41, 1.0, 1e-6, 1e-10
 for device in devices:
     model, x, y = trained_model(device)
     before = copy.deepcopy(model.state_dict())
     directions = filter_normalized_directions(model, seed=0)
-    coords, values = loss_slice(model, nn.functional.mse_loss, x, y, directions, radius=1.0, steps=41)
+    coords, values = loss_slice(model, nn.functional.mse_loss, x, y, directions, radius=radius, steps=steps)
     c = len(coords) // 2
     trained_loss = nn.functional.mse_loss(model(x), y).item()
     reference = loss_per_point(model, nn.functional.mse_loss, x, y, directions, coords)
     gap = (values.cpu().double() - reference).abs().max().item()
     # claim: surface-slice-grid [devices=devices points=values.numel()]
+    assert values.shape == (steps, steps) and coords[0] == -radius and coords[-1] == radius
     assert torch.equal(coords, -coords.flip(0)) and coords[c] == 0  # symmetric, trained point in the middle
-    assert abs(values[c, c].item() - trained_loss) < 1e-6
+    assert abs(values[c, c].item() - trained_loss) < tol
     # claim: surface-slice-matches [devices=devices points=values.numel()]
-    assert gap < 1e-6
+    assert gap < tol
     # claim: surface-slice-untouched [devices=devices]
     assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
     assert all(p.grad is None for p in model.parameters()) and model.training
 print(f"{values.numel()} points, loss {values.min():.4f} to {values.max():.3f}, at the centre {values[c, c]:.5f}")
-print(f"largest gap to a per-point evaluation below 1e-10: {gap < 1e-10}")
+print(f"largest gap to a per-point evaluation below {shown_tol:.0e}: {gap < shown_tol}")
 
 fig, ax = plt.subplots(figsize=(5.2, 4.4))
 levels = torch.quantile(values.cpu().flatten(), torch.linspace(0, 1, 21, dtype=values.dtype)).numpy()
@@ -413,9 +440,10 @@ parts = []
 for m, n in zip(SIZES[:-1], SIZES[1:], strict=True):
     parts += [torch.randn(m * n, generator=g) / m**0.5, torch.zeros(n)]
 theta = torch.cat(parts).requires_grad_(True)
+steps, shape, k, min_pca, max_random = 300, "-".join(map(str, SIZES)), 2, 0.8, 0.05
 opt = torch.optim.SGD([theta], lr=0.1, momentum=0.9)
 path = [theta.detach().clone()]
-for _ in range(300):
+for _ in range(steps):
     opt.zero_grad()
     loss(theta).backward()
     opt.step()
@@ -426,23 +454,26 @@ final = path[-1]
 # Principal directions of the trajectory relative to where it ends (Li et al., 2018, section 7).
 offsets = path - final
 _, s, vt = torch.linalg.svd(offsets, full_matrices=False)
-pcs = vt[:2]  # two orthonormal directions in parameter space
-pca_share = (s[:2] ** 2).sum() / (s**2).sum()
-random_dirs = torch.linalg.qr(torch.randn(len(final), 2, generator=g))[0].T
+pcs = vt[:k]  # k orthonormal directions in parameter space
+pca_share = (s[:k] ** 2).sum() / (s**2).sum()
+random_dirs = torch.linalg.qr(torch.randn(len(final), k, generator=g))[0].T
 random_share = ((offsets @ random_dirs.T) ** 2).sum() / (offsets**2).sum()
 print(f"{len(final)} parameters, {len(path) - 1} steps")
-print(f"variance of the trajectory in 2 principal directions: {pca_share:.1%}, in 2 random ones: {random_share:.2%}")
+print(
+    f"variance of the trajectory in {k} principal directions: {pca_share:.1%}, in {k} random ones: {random_share:.2%}"
+)
 # claim: surface-trajectory-pca [parameters=len(final)]
-assert pca_share > 0.8 and random_share < 0.05
+assert len(path) == steps + 1 and pca_share > min_pca and random_share < max_random
 
 # A projection is many-to-one: move theta* along a direction the projection cannot see.
 u = torch.randn(len(final), generator=g)
 u -= pcs.T @ (pcs @ u)  # orthogonal to both principal directions
 hidden = final + final.norm() * u / u.norm()
-same_spot = ((hidden - final) @ pcs.T).abs().max()
+same_spot, spot_tol, factor = ((hidden - final) @ pcs.T).abs().max(), 1e-4, 5
 print(f"two parameter vectors at the same projected point: loss {loss(final):.4f} and {loss(hidden):.3f}")
 # claim: surface-projection-not-a-surface
-assert same_spot < 1e-4 and loss(hidden) > 5 * loss(final)
+assert same_spot < spot_tol and loss(hidden) > factor * loss(final)
+assert abs((hidden - final).norm() / final.norm() - 1) < 1e-6  # moved by exactly |theta*|
 
 coords = (offsets @ pcs.T).detach()  # the path in the plane of the two principal directions
 span = coords.abs().max(0).values * 1.2
@@ -451,9 +482,10 @@ with torch.no_grad():
     plane = loss(final + a[..., None] * pcs[0] + b[..., None] * pcs[1])
 fig, ax = plt.subplots(figsize=(5.4, 4.2))
 ax.contourf(a, b, plane.log10(), levels=25, cmap="viridis", rasterized=True)
-ax.plot(coords[:, 0], coords[:, 1], "r.-", ms=2, lw=0.8, label="SGD with momentum, 300 steps")
+ax.plot(coords[:, 0], coords[:, 1], "r.-", ms=2, lw=0.8, label=f"SGD with momentum, {steps} steps")
 ax.plot(0, 0, "w*", ms=10, label="end point θ*")
-ax.set(xlabel=f"PC 1 ({s[0] ** 2 / (s**2).sum():.0%} of variance)", ylabel=f"PC 2 ({s[1] ** 2 / (s**2).sum():.0%})")
+shares = s**2 / (s**2).sum()  # the variance each principal direction holds
+ax.set(xlabel=f"PC 1 ({shares[0]:.0%} of variance)", ylabel=f"PC 2 ({shares[1]:.0%})")
 ax.set_title("log10 loss on the plane of the trajectory's two PCs", fontsize=10)
 ax.legend(loc="lower right", fontsize=8)
 fig.tight_layout()
@@ -509,21 +541,22 @@ def train(batch, seeds, x, y, steps=600, lr=0.05):
 
 
 g = torch.Generator().manual_seed(1)
-x = torch.randn(256, 2, generator=g, dtype=torch.float64)
+n = 256
+x = torch.randn(n, 2, generator=g, dtype=torch.float64)
 y = torch.sin(2 * x[:, 0]) * torch.cos(x[:, 1])
-seeds = 8
+seeds, steps, lr, small = 8, 600, 0.05, 8
 found = {}
-for batch in (8, 256):
-    theta = train(batch, seeds, x, y)
+for batch in (small, n):
+    theta = train(batch, seeds, x, y, steps=steps, lr=lr)
     found[batch] = (loss(theta, x, y), top_eigenvalue(theta, x, y))
     print(
         f"batch {batch:3d}: median training loss {found[batch][0].median():.4f}, top eigenvalue",
         found[batch][1].numpy().round(1),
     )
-sharper = (found[256][1] > found[8][1]).sum().item()
+sharper = (found[n][1] > found[small][1]).sum().item()
 print(f"the large-batch minimum is the sharper one for {sharper} of {seeds} seeds")
 # claim: surface-sharpness-batch [seeds=seeds]
-assert sharper >= seeds - 1
+assert len(found[n][1]) == seeds and sharper >= seeds - 1
 # --8<-- [end:sharpness]
 
 # --8<-- [start:reparameterize]
@@ -531,16 +564,16 @@ import functools
 
 import torch
 
-SIZES = [2, 16, 16, 1]
+SIZES = (2, 16, 16, 1)  # rescale() below is written for these sizes
 
 
-def mlp(theta, x):
+def mlp(theta, x, sizes=(2, 16, 16, 1)):
     """The ReLU network's output for a flat parameter vector theta."""
     h, i = x, 0
-    for k, (m, n) in enumerate(zip(SIZES[:-1], SIZES[1:], strict=True)):
+    for k, (m, n) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         weight, bias = theta[..., i : i + m * n].unflatten(-1, (m, n)), theta[..., i + m * n : i + m * n + n]
         h, i = h @ weight + bias.unsqueeze(-2), i + m * n + n
-        h = torch.relu(h) if k < len(SIZES) - 2 else h
+        h = torch.relu(h) if k < len(sizes) - 2 else h
     return h.squeeze(-1)
 
 
@@ -568,6 +601,7 @@ def top_eigenvalue(f, theta, iterations=200):
     return top
 
 
+shape, alpha, tol, factor = "-".join(map(str, SIZES)), 5.0, 1e-12, 5
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 for device in devices:
     g = torch.Generator().manual_seed(2)
@@ -583,10 +617,10 @@ for device in devices:
     theta = theta.detach()
 
     loss = functools.partial(mse, x=x, y=y)
-    same = rescale(theta, 5.0)
+    same = rescale(theta, alpha)
     sharpness = top_eigenvalue(loss, theta), top_eigenvalue(loss, same)
     # claim: surface-sharpness-reparameterized [devices=devices]
-    assert abs(loss(same) - loss(theta)) < 1e-12 * loss(theta)  # the same function, the same loss...
-    assert sharpness[1] > 5 * sharpness[0]  # ...and a minimum that looks far sharper
+    assert abs(loss(same) - loss(theta)) < tol * loss(theta)  # the same function, the same loss...
+    assert sharpness[1] > factor * sharpness[0]  # ...and a minimum that looks far sharper
 print(f"same loss {loss(theta):.5f}; top Hessian eigenvalue {sharpness[0]:.1f} before, {sharpness[1]:.1f} after")
 # --8<-- [end:reparameterize]

@@ -20,3 +20,28 @@ def test_torch_follows_numpy_on_device(device: str) -> None:
 def test_flagship_claim_fails_when_momentum_is_removed() -> None:
     """Setting momentum to 0 breaks claim momentum-escapes; the failure names page, claim and line."""
     break_claim(PAGE, "momentum-escapes", ", 0.9, 500", ", 0.0, 500")
+
+
+def test_fairness_claim_fails_if_the_effective_step_is_not_matched() -> None:
+    """Momentum given GD's step instead of lr (1 - beta) escapes from x0 = 2: claim momentum-fair fails."""
+    break_claim(
+        PAGE,
+        "momentum-fair",
+        '"momentum, step lr (1 - beta)": (lr * (1 - beta), beta)',
+        '"momentum, step lr (1 - beta)": (lr, beta)',
+    )
+
+
+def test_basin_claim_fails_with_a_step_too_large_for_order() -> None:
+    """With a step where lr f'' exceeds one the order argument no longer holds: claim gd-basins fails."""
+    break_claim(PAGE, "gd-basins", "lr, beta, steps, margin = 0.01,", "lr, beta, steps, margin = 0.02,")
+
+
+def test_adam_claim_fails_when_adam_is_gradient_descent() -> None:
+    """Replacing the large-step Adam runs by SGD breaks claim adam-step-size."""
+    break_claim(
+        PAGE,
+        "adam-step-size",
+        "final_points(torch.optim.Adam, starts, lr=lr) for lr",
+        "final_points(torch.optim.SGD, starts, lr=lr / 100) for lr",
+    )

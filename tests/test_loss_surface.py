@@ -96,6 +96,12 @@ def test_reparameterization_keeps_function(device: str) -> None:
         ("surface-slice-untouched", "m.training = mode", "m.training = False"),
         ("surface-l2-shift", "lam * (p**2).sum()", "lam * (p**2).sum() + lam * p[0] ** 4"),
         ("surface-tiny-net-nonconvex", "ends = descend(net_grad, starts)", "ends = descend(linear_grad, starts)"),
+        (
+            "surface-tiny-net-nonconvex",
+            "(net_grad(points + h * e) - net_grad(points - h * e))",
+            "(net_grad(points - h * e) - net_grad(points + h * e))",
+        ),
+        ("surface-interpolation", "(inside.diff(dim=0) <= 1e-6)", "(inside.diff(dim=0) <= -1e-3)"),
         ("surface-sharpness-reparameterized", "theta[..., 48:304] /= alpha", "theta[..., 48:304] /= alpha**0.5"),
     ],
 )

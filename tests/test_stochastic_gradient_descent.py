@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pipeline.testing import run_section
+from pipeline.fences import ROOT
+from pipeline.testing import break_claim, run_section
+
+PAGE = ROOT / "docs" / "stochastic-gradient-descent.md"
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +66,40 @@ def test_torch_follows_numpy_on_device(numpy_tab: dict, device: str) -> None:
     excess = torch_tab["sgd_torch"](X, y, [0.04, 0.05], lambdas, runs, steps, device)
     assert excess.shape == reference.shape
     np.testing.assert_allclose(excess, reference, rtol=1e-9)
+
+
+def test_noise_ball_fails_with_a_doubled_step() -> None:
+    """A step twice the one the floor was computed for breaks claim sgd-noise-ball."""
+    break_claim(PAGE, "sgd-noise-ball", "W -= lrs[:, t, None, None]", "W -= 2 * lrs[:, t, None, None]")
+
+
+def test_decay_claim_rejects_a_slower_decay() -> None:
+    """A step decaying like t^-0.6 instead of 1/t no longer passes claim sgd-decay-converges."""
+    break_claim(PAGE, "sgd-decay-converges", '"robbins-monro": 1,', '"robbins-monro": 0.6,')
+
+
+def test_averaging_claim_fails_without_averaging() -> None:
+    """'Averaging' only the last iterate breaks claim sgd-averaging."""
+    break_claim(PAGE, "sgd-averaging", "if t >= steps // 2:", "if t >= steps - 1:")
+
+
+def test_torch_claim_fails_on_other_examples() -> None:
+    """torch drawing its examples from n - 1 instead of n no longer reproduces the numpy table."""
+    break_claim(
+        PAGE, "sgd-torch", "rng.integers(n, size=(len(params), runs))", "rng.integers(n - 1, size=(len(params), runs))"
+    )
+
+
+@pytest.mark.parametrize("seed", [2, 3])
+def test_claims_hold_for_other_draws_of_examples(numpy_tab: dict, seed: int) -> None:
+    """The page's draw of examples (seed 1) is not a lucky one: the noise-ball and 1/t checks hold for others."""
+    X, y = numpy_tab["make_problem"](noise=0.5)
+    T, schedule = 1500, numpy_tab["schedule"]
+    lrs = np.stack([schedule("constant", eta, T) for eta in (0.04, 0.02, 0.01)] + [schedule("robbins-monro", 0.05, T)])
+    excess = numpy_tab["sgd_excess"](X, y, lrs, runs=2000, seed=seed)
+    floors = excess[:3, T // 2 :].mean(axis=1)
+    exact = np.array([numpy_tab["stationary_excess"](X, y, eta)[0] for eta in (0.04, 0.02, 0.01)])
+    assert np.all(np.abs(floors / exact - 1) < 0.05)
+    half = np.arange(T // 2, T)
+    slope = np.polyfit(np.log(half + 100), np.log(excess[3, half]), 1)[0]
+    assert abs(slope + 1) < 0.15 and excess[3, -100:].mean() < floors[-1] / 2
