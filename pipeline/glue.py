@@ -137,7 +137,8 @@ _EXEMPT_BEFORE = re.compile(r"(?:[\^_]\{?[-−]?|\\[a-zA-Z]+\{?)$")  # exponents
 _REFERENCE_WORDS = re.compile(
     r"(?:Theorems?|Lemmas?|Propositions?|Corollary|Section|Sections|Chapter|Chapters|Eq\.|Eqs\.|Algorithm|"
     r"Example|Exercise|Figure|Table|§|pp?\.|vol\.|No\.|ICML|ICLR|NeurIPS|NIPS|COLT|AISTATS|arXiv:?)"
-    r"(?:[\d.,–\-\s]|\band\b|\bor\b)*$"
+    r"(?:[\d.,–\-\s]|\band\b|\bor\b)*$",
+    re.I,
 )
 _INLINE_CODE = re.compile(r"`[^`]*`")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^>]*>")
@@ -157,6 +158,8 @@ def computed_looking_numbers(line: str) -> list[str]:
     for match in _NUMBER.finditer(text):
         number = match.group(0).lstrip("-−+")
         before = text[: match.start()]
+        if re.match(r"\.\d", text[match.end() :]):
+            continue  # a dotted version such as 3.0.6
         if _EXEMPT_BEFORE.search(before) or _REFERENCE_WORDS.search(before):
             continue
         digits = number.replace(",", "")

@@ -71,6 +71,7 @@ def test_bare_numbers_in_claim_statements_are_found(statement: str, found: list[
         ("The ratio is 1.891 and 193/69 ≈ 2.8 after 438 steps.", ["1.891", "193", "2.8", "438"]),
         ("Polyak (1964) and Nocedal & Wright, Theorem 2.2; Section 4.3.", []),
         ("Nocedal & Wright, Theorems 2.3 and 2.4.", []),
+        ("See section 2.1 of the loss-landscapes 3.0.6 source.", []),
         ("Two minima, 5 starts and a step of {{ lr = 0.01 @gd }}.", []),
     ],
 )
