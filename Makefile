@@ -90,9 +90,10 @@ page: setup
 device-record: setup
 	$(BIN)/python -m pipeline.devices
 
-## Benchmarks (reported on the pages; not part of the tests), in their own virtualenv .venv-bench
+## Benchmarks, in their own virtualenv .venv-bench: each run is recorded in benchmarks/results/<name>.json
+## (commit it); pages show those records (pipeline/bench.py), never typed tables. Not part of the tests.
 bench: $(BENCH_VENV)/.installed
-	@for b in benchmarks/*.py; do echo "== $$b"; OMP_NUM_THREADS=1 MALLOC_MMAP_THRESHOLD_=268435456 MALLOC_TRIM_THRESHOLD_=268435456 $(BENCH_VENV)/bin/python $$b; done
+	@for b in benchmarks/*.py; do echo "== $$b"; OMP_NUM_THREADS=1 MALLOC_MMAP_THRESHOLD_=268435456 MALLOC_TRIM_THRESHOLD_=268435456 $(BENCH_VENV)/bin/python -m pipeline.bench $$b; done
 
 ## Re-resolve the three hashed locks from pyproject.toml (and requirements-bench.in); unchanged pins stay
 lock: $(VENV)/.installed

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
-from pipeline import devices, glue, notebooks, results, terms  # noqa: E402
+from pipeline import bench, devices, glue, notebooks, results, terms  # noqa: E402
 from pipeline.claims import Claim  # noqa: E402
 from pipeline.errors import PageError  # noqa: E402
 from pipeline.fences import ROOT, Fence, rel  # noqa: E402
@@ -172,7 +172,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if path not in _state["pages"]:
         return markdown  # a notebook: mkdocs-jupyter renders it
     source = _state["pages"][path]
-    values = results.page_values(source, _state["results"].get(source.rel))
+    values = results.page_values(source, _state["results"].get(source.rel)) | source.bench_values()[0]
     markdown = glue.fill(markdown, values, missing="(not computed)")
     lines = markdown.splitlines()
     for claim in sorted(source.claims.values(), key=lambda c: c.line, reverse=True):
@@ -182,7 +182,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         statement = "\n".join(line[4:] for line in lines[claim.line : end]).strip()
         rendered = render_claim(source, claim, claim_result(source, claim.claim_id), statement)
         lines[claim.line - 1 : end] = rendered.splitlines() + [""]
-    markdown = "\n".join(lines) + "\n"
+    markdown = bench.expand("\n".join(lines) + "\n", source.rel)
     markdown = terms.link_terms(markdown, source.path, _state["terms"]) + download_note(source.path)
     if source.path in _state["glossary"]:
         markdown += cite_note(source, page, config)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from pipeline import glue
+from pipeline import bench, glue
 from pipeline.claims import Claim, check_bindings, page_claims
 from pipeline.errors import PageError
 from pipeline.fences import ROOT, Fence, python_fences, rel
@@ -79,7 +79,33 @@ class Page:
 
     @cached_property
     def placeholders(self) -> list[glue.Placeholder]:
+        """The page's placeholders filled from a run of its own blocks."""
+        return [p for p in self._all_placeholders if not is_bench(p)]
+
+    @cached_property
+    def bench_placeholders(self) -> list[glue.Placeholder]:
+        """The page's placeholders filled from a recorded benchmark (``@bench-<name>``, pipeline.bench)."""
+        return [p for p in self._all_placeholders if is_bench(p)]
+
+    @cached_property
+    def _all_placeholders(self) -> list[glue.Placeholder]:
         return glue.page_placeholders(self.path, self.lines, self.claim_lines)
+
+    def bench_values(self) -> tuple[dict[tuple[int, str], str], list[str]]:
+        """(page line, text) -> value for each benchmark placeholder, and the problems found."""
+        found, problems = {}, []
+        for holder in self.bench_placeholders:
+            name = holder.section.removeprefix(bench.SECTION_PREFIX)
+            try:
+                shown, error = glue.evaluate(holder, bench.values(name, holder.where))
+            except PageError as exc:
+                problems.append(str(exc))
+                continue
+            if error:
+                problems.append(f"{holder.where}: {holder.text}: {error}")
+            else:
+                found[(holder.line, holder.text)] = shown
+        return found, problems
 
     def fence_of(self, claim_id: str) -> Fence | None:
         """The block whose code holds the claim's first marker."""
@@ -133,6 +159,13 @@ class Page:
                 limit_of(fence)
             except PageError as exc:
                 errors.append(str(exc))
+        errors += self.bench_values()[1]
+        for number, line in enumerate(self.lines, 1):
+            if match := bench.DIRECTIVE.match(line.strip()):
+                try:
+                    bench.load(match["name"], f"{self.rel}:{number}")
+                except PageError as exc:
+                    errors.append(str(exc))
         return errors
 
     def blocks(self, fences: list[Fence] | None = None) -> list[Block]:
@@ -193,6 +226,10 @@ class Page:
         """What a run of the page depends on: its text, its code, and the runner's own code."""
         runner = [(ROOT / "pipeline" / name).read_text() for name in _RUNNER_SOURCES]
         return _digest([self.text, *(f.code for f in self.fences), *runner])
+
+
+def is_bench(placeholder: glue.Placeholder) -> bool:
+    return bool(placeholder.section and placeholder.section.startswith(bench.SECTION_PREFIX))
 
 
 def _output_fence_span(lines: list[str], fence: Fence) -> tuple[int | None, int]:
