@@ -83,9 +83,14 @@ def pages(docs: Path = DOCS) -> list[Path]:
 
 def site_claims(docs: Path = DOCS) -> dict[str, Claim]:
     """All claims of the site by id; an id used twice is an error naming both places."""
+    return unique_ids(page_claims(page) for page in pages(docs))
+
+
+def unique_ids(claims_by_page) -> dict[str, Claim]:
+    """Claims by id from each page's claims; an id used twice is an error naming both places."""
     found: dict[str, Claim] = {}
-    for page in pages(docs):
-        for claim in page_claims(page):
+    for claims in claims_by_page:
+        for claim in claims:
             if claim.claim_id in found:
                 raise PageError(
                     claim.where,

@@ -22,7 +22,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
 from pipeline import bench, devices, glue, notebooks, results, terms  # noqa: E402
-from pipeline.claims import Claim  # noqa: E402
+from pipeline.claims import Claim, unique_ids  # noqa: E402
 from pipeline.errors import PageError  # noqa: E402
 from pipeline.fences import ROOT, Fence, rel  # noqa: E402
 from pipeline.lint import glossary_pages, unsafe_terms  # noqa: E402
@@ -50,7 +50,7 @@ def on_pre_build(config) -> None:
     try:
         pages = {page: Page.load(page) for page in all_pages(Path(config["docs_dir"]))}
         errors = [e for page in pages.values() for e in page.structural_problems()]
-        _unique_claim_ids(pages.values())
+        unique_ids(page.claims.values() for page in pages.values())
     except PageError as exc:
         raise _fail(exc) from None
     if errors:
@@ -77,19 +77,6 @@ def on_pre_build(config) -> None:
         raise PluginError("\n".join(problems))
     _state.update(pages=pages, results=recorded, terms=glossary, cuda=devices.read_record(), notebooks=executed)
     _state.update(repo_url=config["repo_url"] or "", glossary={t.page.resolve() for t in glossary}, built=build_date())
-
-
-def _unique_claim_ids(pages) -> None:
-    seen: dict[str, Claim] = {}
-    for page in pages:
-        for claim in page.claims.values():
-            if claim.claim_id in seen:
-                raise PageError(
-                    claim.where,
-                    f"claim id '{claim.claim_id}' is already used at {seen[claim.claim_id].where}; "
-                    "claim ids must be unique across the site",
-                )
-            seen[claim.claim_id] = claim
 
 
 def on_files(files: Files, config) -> Files:

@@ -29,6 +29,7 @@ from pytest_markdown_docs.definitions import FenceTestDefinition
 from pytest_markdown_docs.plugin import MarkdownInlinePythonItem
 
 from pipeline import results
+from pipeline.claims import site_claims
 from pipeline.errors import PageError
 from pipeline.pages import DOCS, Page
 from pipeline.results import ClaimResult, PageResult
@@ -130,6 +131,10 @@ class PageChecksItem(pytest.Item):
 
     def runtest(self) -> None:
         problems = self.parent.page.problems()
+        try:
+            site_claims()  # ids are unique across the site
+        except PageError as exc:
+            problems.append(str(exc))
         if problems:
             raise PageError(self.parent.page.rel, "\n" + "\n".join(problems))
 
