@@ -32,7 +32,7 @@ export NO_MKDOCS_2_WARNING := 1
 export NAME PAGE UPDATE
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup serve build test test-blocks test-site page bench lock chromium clean term audit device-record
+.PHONY: setup serve build test test-blocks test-site page bench lock chromium clean term audit device-record measure
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -94,6 +94,10 @@ device-record: setup
 ## (commit it); pages show those records (pipeline/bench.py), never typed tables. Not part of the tests.
 bench: $(BENCH_VENV)/.installed
 	@for b in benchmarks/*.py; do echo "== $$b"; OMP_NUM_THREADS=1 MALLOC_MMAP_THRESHOLD_=268435456 MALLOC_TRIM_THRESHOLD_=268435456 $(BENCH_VENV)/bin/python -m pipeline.bench $$b; done
+
+## Time each phase of `make test` here; recorded in benchmarks/results/phases.json (shown on the claims page)
+measure: setup chromium
+	$(BIN)/python -m pipeline.bench benchmarks/suite/phases.py
 
 ## Re-resolve the three hashed locks from pyproject.toml (and requirements-bench.in); unchanged pins stay
 lock: $(VENV)/.installed
