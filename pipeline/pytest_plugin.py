@@ -136,7 +136,8 @@ class PageChecksItem(pytest.Item):
         except PageError as exc:
             problems.append(str(exc))
         if problems:
-            raise PageError(self.parent.page.rel, "\n" + "\n".join(problems))
+            count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''} before any code runs"
+            raise PageError(self.parent.page.rel, count + "\n" + "\n".join(problems))
 
     def repr_failure(self, excinfo, style=None) -> str:
         return str(excinfo.value)
