@@ -28,25 +28,29 @@ def hessian_both_ways(f, x: torch.Tensor, h: float = 1e-5) -> tuple[torch.Tensor
 
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-n_functions, dim, tol_autograd, tol_differences = 20, 5, 1e-12, 1e-7
+n_functions, dim, tol_autograd, tol_differences, tol_single = 20, 5, 1e-12, 1e-7, 1e-6
 seeds = range(n_functions)
 for device in devices:
-    worst_autograd, worst_differences = 0.0, 0.0
+    worst_autograd, worst_differences, worst_single = 0.0, 0.0, 0.0
     for seed in seeds:
         f = random_function(seed, dim)
         x = torch.randn(dim, dtype=torch.float64, generator=torch.Generator().manual_seed(100 + seed)).to(device)
-        exact, differences = hessian_both_ways(f, x)
+        exact, differences = hessian_both_ways(f, x)  # in float64
         scale = exact.abs().max()
+        single = torch.autograd.functional.hessian(f, x.float())  # the same Hessian in float32
         worst_autograd = max(worst_autograd, ((exact - exact.T).abs().max() / scale).item())
         worst_differences = max(worst_differences, ((differences - differences.T).abs().max() / scale).item())
+        worst_single = max(worst_single, ((single - single.T).abs().max() / single.abs().max()).item())
         # claim: hessian-symmetric [seeds=len(seeds) devices=devices]
-        assert (exact - exact.T).abs().max() <= tol_autograd * scale
+        assert exact.dtype == torch.float64 and (exact - exact.T).abs().max() <= tol_autograd * scale
         assert (differences - differences.T).abs().max() <= tol_differences * scale  # not symmetrized, yet symmetric
         assert (differences - exact).abs().max() <= tol_differences * scale
+    assert tol_autograd < worst_single < tol_single  # float32: symmetric only to its own rounding level
     if device == "cpu":
         print(f"largest |H - H^T| / max|H| over {len(seeds)} functions:")
         bound = 10.0 ** np.ceil(np.log10(max(worst_autograd, 1e-300)))  # rounding level: print its order only
-        print(f"  autograd below {bound:.0e}, differences of the gradient {worst_differences:.0e}")
+        print(f"  float64: autograd below {bound:.0e}, differences of the gradient {worst_differences:.0e}")
+        print(f"  float32: autograd between {tol_autograd:.0e} and {tol_single:.0e}")
 # --8<-- [end:symmetric]
 
 # --8<-- [start:schwarz]
@@ -59,35 +63,43 @@ def f(x, y):
     return np.where(r2 == 0, 0.0, x * y * (x**2 - y**2) / np.where(r2 == 0, 1.0, r2))
 
 
-def f_x(x, y, h=1e-6):
-    """df/dx by a central difference."""
+def f_x(x, y, h: float):
+    """df/dx by a central difference of step h."""
     return (f(x + h, y) - f(x - h, y)) / (2 * h)
 
 
-def f_y(x, y, h=1e-6):
-    """df/dy by a central difference."""
+def f_y(x, y, h: float):
+    """df/dy by a central difference of step h."""
     return (f(x, y + h) - f(x, y - h)) / (2 * h)
 
 
-def mixed(x, y, k):
-    """d/dy (df/dx) and d/dx (df/dy) by central differences of step k."""
-    xy = (f_x(x, y + k) - f_x(x, y - k)) / (2 * k)
-    yx = (f_y(x + k, y) - f_y(x - k, y)) / (2 * k)
+def mixed(x, y, k, h: float):
+    """d/dy (df/dx) and d/dx (df/dy) by central differences: outer step k, inner step h."""
+    xy = (f_x(x, y + k, h) - f_x(x, y - k, h)) / (2 * k)
+    yx = (f_y(x + k, y, h) - f_y(x - k, y, h)) / (2 * k)
     return xy, yx
 
 
-ks, tol_origin, tol_away, min_radius = np.array([1e-1, 1e-2, 1e-3]), 1e-4, 1e-5, 0.2
+ks, inner, tol_origin, tol_away, min_radius = np.array([1e-1, 1e-2, 1e-3]), 1e-6, 1e-4, 1e-5, 0.2
 expected_xy, expected_yx = -1, 1  # the two orders at the origin, derived in the text
-xy0, yx0 = mixed(0.0, 0.0, ks)
-print("at the origin, k = " + ", ".join(f"{k:.0e}" for k in ks))
+xy0, yx0 = mixed(0.0, 0.0, ks, inner)  # inner limit first: inner step far below the outer one
+print(f"at the origin, inner step {inner:.0e}, outer k = " + ", ".join(f"{k:.0e}" for k in ks))
 print("  f_xy = " + ", ".join(f"{v:+.4f}" for v in xy0) + "   f_yx = " + ", ".join(f"{v:+.4f}" for v in yx0))
+xy_equal, yx_equal = mixed(0.0, 0.0, ks, ks)  # inner step = outer step: one four-point formula for both orders
+ratio = 10
+xy_swapped, yx_swapped = mixed(0.0, 0.0, ks / ratio, ks)  # inner step ratio times the outer: the limits swap
+print("  inner = outer: f_xy = f_yx = " + ", ".join(f"{v:+.4f}" for v in xy_equal))
+print(f"  inner = {ratio} x outer: f_xy = " + ", ".join(f"{v:+.2f}" for v in xy_swapped), end="")
+print("   f_yx = " + ", ".join(f"{v:+.2f}" for v in yx_swapped))
 # claim: hessian-schwarz-fails [steps=ks.size]
 assert np.all(np.abs(xy0 - expected_xy) < tol_origin) and np.all(np.abs(yx0 - expected_yx) < tol_origin)
+assert np.all(np.abs(xy_equal - yx_equal) < tol_origin) and np.all(np.abs(xy_equal) < tol_origin)
+assert np.all(xy_swapped > 0) and np.all(yx_swapped < 0)
 
 rng = np.random.default_rng(0)
 points = rng.uniform(-1, 1, size=(2, 1000))
 points = points[:, np.hypot(*points) > min_radius]  # away from the origin f is smooth
-xy, yx = mixed(points[0], points[1], 1e-4)
+xy, yx = mixed(points[0], points[1], 1e-4, inner)
 print(f"at {points.shape[1]} points away from the origin: largest |f_xy - f_yx| = {np.abs(xy - yx).max():.0e}")
 # claim: hessian-schwarz-fails [points=len(points.T)]
 assert np.abs(xy - yx).max() < tol_away
@@ -124,28 +136,43 @@ def taylor_errors(f, x: torch.Tensor, d: torch.Tensor, hs: np.ndarray) -> tuple[
     return first, second
 
 
+def third_derivative(f, x: torch.Tensor, d: torch.Tensor) -> float:
+    """d^3/dt^3 f(x + t d) at t = 0, by autograd: the h^3 / 6 coefficient of the second-order model's error."""
+    t = torch.zeros((), dtype=x.dtype, device=x.device, requires_grad=True)
+    derivative = f(x + t * d)
+    for _ in range(3):
+        (derivative,) = torch.autograd.grad(derivative, t, create_graph=True)
+    return derivative.item()
+
+
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 hs = np.logspace(-1.5, -3.5, 9)
 n_functions, dim = 20, 5
 order_first, order_second, tol_first, tol_second = 2, 3, 0.25, 0.15  # expected error orders, and tolerances
+tol_third = 0.01  # relative gap between the smallest-step error and the h^3 term
 seeds = range(n_functions)
 for device in devices:
-    orders = []
+    orders, gaps = [], []
     for seed in seeds:
         gen = torch.Generator().manual_seed(200 + seed)
         x, d = torch.randn(2, dim, dtype=torch.float64, generator=gen).to(device)
-        first, second = taylor_errors(random_function(seed, dim), x, d / d.norm(), hs)
+        f, d = random_function(seed, dim), d / d.norm()
+        first, second = taylor_errors(f, x, d, hs)
         # slope of log(error) against log(h): the order of the error
         orders.append([np.polyfit(np.log(hs), np.log(e), 1)[0] for e in (first, second)])
-    orders = np.array(orders)
+        term = abs(third_derivative(f, x, d)) * hs.min() ** 3 / 6  # what the error should be at the smallest h
+        gaps.append(abs(second[np.argmin(hs)] / term - 1))
+    orders, gap = np.array(orders), max(gaps)
     if device == "cpu":
         where = f"{hs.min():.1e} <= h <= {hs.max():.3f}"
         print(f"error order over {len(seeds)} functions (slope of log error vs log h, {where}):")
         print(f"  first-order model:  {orders[:, 0].min():.2f} to {orders[:, 0].max():.2f}")
         print(f"  second-order model: {orders[:, 1].min():.2f} to {orders[:, 1].max():.2f}")
+        print(f"  at h = {hs.min():.1e} its error is |third derivative| h^3 / 6 to within {tol_third:.0%}")
     # claim: hessian-taylor-cubic [seeds=len(seeds) devices=devices]
     assert np.all(np.abs(orders[:, 0] - order_first) < tol_first)
     assert np.all(np.abs(orders[:, 1] - order_second) < tol_second)
+    assert gap < tol_third  # an error in H of one part in a million would show here
 # --8<-- [end:taylor]
 
 # --8<-- [start:figure]
@@ -191,33 +218,46 @@ fig.savefig("hessian-taylor-error.svg")
 import numpy as np
 
 
+def loss(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
+    """The least-squares loss L(w) = ||Xw - y||^2 / n."""
+    return np.mean((X @ w - y) ** 2)
+
+
 def loss_gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Gradient of L(w) = ||Xw - y||^2 / n: 2 X^T (Xw - y) / n."""
     return 2 * X.T @ (X @ w - y) / len(y)
 
 
-def hessian_by_differences(w: np.ndarray, X: np.ndarray, y: np.ndarray, h: float = 1e-3) -> np.ndarray:
-    """Column j of the Hessian: (grad(w + h e_j) - grad(w - h e_j)) / 2h."""
+def hessian_by_differences(w: np.ndarray, X: np.ndarray, y: np.ndarray, h: float = 1.0) -> np.ndarray:
+    """Entry (i, j): the central second difference of L itself; exact for a quadratic at any step h."""
     e = np.eye(w.size) * h
-    columns = [(loss_gradient(w + e[j], X, y) - loss_gradient(w - e[j], X, y)) / (2 * h) for j in range(w.size)]
-    return np.stack(columns, axis=1)
+    L = lambda v: loss(v, X, y)  # noqa: E731
+    return np.array([[L(w + a + b) - L(w + a - b) - L(w - a + b) + L(w - a - b) for b in e] for a in e]) / (4 * h**2)
+
+
+def gradient_by_differences(w: np.ndarray, X: np.ndarray, y: np.ndarray, h: float = 0.1) -> np.ndarray:
+    """Entry j: (L(w + h e_j) - L(w - h e_j)) / 2h, to check the gradient formula against L."""
+    e = np.eye(w.size) * h
+    return np.array([loss(w + e[j], X, y) - loss(w - e[j], X, y) for j in range(w.size)]) / (2 * h)
 
 
 rng = np.random.default_rng(0)
 n, d, n_weights, scale, tol = 200, 5, 20, 10, 1e-9
 X = rng.normal(size=(n, d))
 formula = 2 * X.T @ X / n  # depends on the inputs X only
-gaps = []
+gaps, gradient_gaps = [], []
 for seed in range(n_weights):  # random weights, each with its own random targets
     r = np.random.default_rng(seed)
     w, y = r.normal(scale=scale, size=d), r.normal(size=n)
     gaps.append(np.abs(hessian_by_differences(w, X, y) - formula).max() / np.abs(formula).max())
+    g = loss_gradient(w, X, y)
+    gradient_gaps.append(np.abs(gradient_by_differences(w, X, y) - g).max() / np.abs(g).max())
 eig = np.linalg.eigvalsh(formula)
-bound = 10.0 ** np.ceil(np.log10(max(max(gaps), 1e-300)))  # rounding level: print its order only
-print(f"H = 2 X^T X / n at all {n_weights} weights and targets: largest relative gap below {bound:.0e}")
+print(f"second differences of L = 2 X^T X / n at all {n_weights} weights and targets, to within {tol:.0e}")
 print("eigenvalues:", np.round(eig, 3))
 # claim: hessian-least-squares [weights=len(gaps)]
-assert max(gaps) < tol
+assert max(gaps) < tol  # second differences of L are exact for a quadratic, up to rounding
+assert max(gradient_gaps) < tol  # the gradient used below is that of L
 
 # The condition number sets the speed of gradient descent: with step 1/L the error along eigenvector i
 # shrinks by exactly 1 - lambda_i / L per step, the slowest along the flattest: 1 - 1/kappa.
@@ -234,6 +274,22 @@ print(f"condition number {kappa:.3f}; along the flattest eigenvector the error s
 # claim: hessian-condition-rate
 assert np.allclose(along, predicted, rtol=0, atol=1e-9 * np.abs(along[0]).max())  # each component: 1 - lambda_i/L
 assert abs(flattest - (1 - 1 / kappa)) < 1e-9  # the slowest: 1 - 1/kappa
+
+# The best fixed step, 2 / (lambda_min + L), balances the two extremes: both shrink by (kappa - 1)/(kappa + 1).
+# Steepest descent with exact line searches shrinks the H-norm sqrt(e^T H e) of the error by at most as much.
+best_rate = (kappa - 1) / (kappa + 1)
+balanced = 1 - 2 * eigvals / (eigvals[0] + eigvals[-1])  # per-step factor along each eigenvector
+e, h_norms = np.zeros(d) - w_star, []
+for _ in range(steps):
+    g = formula @ e  # the gradient at w_star + e
+    h_norms.append(np.sqrt(e @ formula @ e))
+    e = e - (g @ g) / (g @ formula @ g) * g  # exact line search on a quadratic
+h_norms.append(np.sqrt(e @ formula @ e))
+sd_worst = max(np.array(h_norms[1:]) / np.array(h_norms[:-1]))
+print(f"(kappa - 1)/(kappa + 1) = {best_rate:.4f}; exact line searches: H-norm factor <= {sd_worst:.4f}")
+# claim: hessian-best-step
+assert np.allclose(np.abs(balanced[[0, -1]]), best_rate) and np.all(np.abs(balanced) <= best_rate + 1e-12)
+assert sd_worst <= best_rate + 1e-12 and np.allclose(formula @ w_star, 2 * X.T @ y / n)  # w_star is the minimizer
 # --8<-- [end:least-squares]
 
 # --8<-- [start:least-squares-torch]
@@ -269,34 +325,63 @@ for device in devices:
 # --8<-- [start:diagonal]
 import numpy as np
 
-# f(x, y) = x^2 + y^2 + 3xy: both diagonal entries of H are +2
-H = np.array([[2.0, 3.0], [3.0, 2.0]])
+c = 3  # f_s(x, y) = x^2 + y^2 + c x y
+
+
+def f_s(x, y):
+    """The misconception's counterexample: positive curvature along both axes."""
+    return x**2 + y**2 + c * x * y
+
+
+def hessian_2d(f, h: float = 1.0) -> np.ndarray:
+    """The 2x2 Hessian of f(x, y) at the origin by central second differences (exact for a quadratic)."""
+    e = np.eye(2) * h
+    return np.array([[(f(*(a + b)) - f(*(a - b)) - f(*(b - a)) + f(*(-a - b))) / (4 * h**2) for b in e] for a in e])
+
+
+H = hessian_2d(f_s)
 eig, vec = np.linalg.eigh(H)
 d = vec[:, 0] * np.sign(vec[0, 0])  # the eigenvector of the smallest eigenvalue, first entry positive
-t_max, min_count, min_share, size, n_matrices = 1, 5, 0.9, 6, 1000
+t_max = 1
 t = np.linspace(-t_max, t_max, 201)
-along = (t * d[0]) ** 2 + (t * d[1]) ** 2 + 3 * (t * d[0]) * (t * d[1])  # f(t d)
+along = f_s(t * d[0], t * d[1])  # f_s(t d)
 print(f"diagonal {np.diag(H)}, eigenvalues {np.round(eig, 6) + 0.0}")
 print(f"along d = ({d[0]:+.3f}, {d[1]:+.3f}): f(t d) = {along[0]:.2f} t^2")
 # claim: hessian-diagonal-misleads
 assert np.all(np.diag(H) > 0) and eig[0] < 0
 assert np.all(along[t != 0] < 0)  # f falls along d: the origin is a saddle, not a minimum
 
-# Rayleigh: every diagonal entry e_i^T H e_i lies in [lambda_min, lambda_max], and no closer bound holds.
+# Random symmetric matrices, shifted by random multiples of I so that many are positive definite.
+min_count, size, n_matrices, max_shift = 5, 6, 1000, 8
 rng = np.random.default_rng(0)
 A = rng.normal(size=(n_matrices, size, size))
-Hs = (A + A.transpose(0, 2, 1)) / 2
+Hs = (A + A.transpose(0, 2, 1)) / 2 + rng.uniform(0, max_shift, size=(n_matrices, 1, 1)) * np.eye(size)
 eigs = np.linalg.eigvalsh(Hs)
 diag = np.diagonal(Hs, axis1=1, axis2=2)
-inside = (eigs[:, :1] - 1e-12 <= diag) & (diag <= eigs[:, -1:] + 1e-12)
+inside = (eigs[:, :1] - 1e-12 <= diag) & (diag <= eigs[:, -1:] + 1e-12)  # Rayleigh: e_i^T H e_i in the spectrum
+definite = eigs[:, 0] > 0
 positive_diagonal = np.all(diag > 0, axis=1)
-indefinite = positive_diagonal & (eigs[:, 0] < 0)
-share = inside.all(axis=1).mean()
-print(f"{n_matrices} random {size}x{size} symmetric matrices: diagonal inside [lambda_min, lambda_max] in {share:.0%}")
-print(f"{positive_diagonal.sum()} have a positive diagonal; of these, {indefinite.sum()} have a negative eigenvalue")
+indefinite = positive_diagonal & ~definite
+print(
+    f"{n_matrices} random {size}x{size} symmetric: diagonal in [lambda_min, lambda_max] in {inside.all(1).mean():.0%}"
+)
+print(f"{positive_diagonal.sum()} have a positive diagonal; of these, {indefinite.sum()} are not positive definite")
 # claim: hessian-diagonal-misleads [matrices=len(Hs)]
 assert inside.all()
-assert positive_diagonal.sum() >= min_count and indefinite.sum() >= min_share * positive_diagonal.sum()
+assert indefinite.sum() >= min_count  # a positive diagonal is no proof of a minimum
+
+# Two tests that do decide: Sylvester's criterion (all leading principal minors positive) is equivalent to
+# positive definiteness; strict diagonal dominance with a positive diagonal is sufficient (Gershgorin).
+minors = np.stack([np.linalg.det(Hs[:, :k, :k]) for k in range(1, size + 1)], axis=1)
+sylvester = np.all(minors > 0, axis=1)
+dominant = np.all(diag > np.abs(Hs).sum(axis=2) - np.abs(diag), axis=1)
+print(f"positive definite: {definite.sum()}; Sylvester's criterion agrees on all {(sylvester == definite).sum()}")
+print(
+    f"diagonally dominant, positive diagonal: {dominant.sum()}, all positive definite: {bool(definite[dominant].all())}"
+)
+# claim: hessian-pd-tests [matrices=len(Hs)]
+assert np.all(sylvester == definite) and definite.sum() >= min_count and (~definite).sum() >= min_count
+assert np.all(definite[dominant]) and dominant.sum() >= min_count and (definite & ~dominant).sum() >= min_count
 # --8<-- [end:diagonal]
 
 # --8<-- [start:degenerate]
@@ -316,12 +401,13 @@ def hessian_at_origin(f, h: float = 1e-3) -> np.ndarray:
     return np.array([[(f(*(a + b)) - f(*(a - b)) - f(*(b - a)) + f(*(-a - b))) / (4 * h**2) for b in e] for a in e])
 
 
-radius = 0.1
-angles = np.linspace(0, 2 * np.pi, 3600, endpoint=False)
+radius, r_min, n_radii, n_angles = 0.1, 1e-8, 141, 3600
+radii = np.logspace(np.log10(r_min), np.log10(radius), n_radii)[:, None]  # down to far below the step h
+angles = np.linspace(0, 2 * np.pi, n_angles, endpoint=False)
 hessians, lowest = {}, {}
 for name, f in FUNCTIONS.items():
     hessians[name] = hessian_at_origin(f)
-    lowest[name] = min(f(r * np.cos(angles), r * np.sin(angles)).min() for r in np.linspace(radius / 100, radius, 100))
+    lowest[name] = f(radii * np.cos(angles), radii * np.sin(angles)).min()  # over the polar grid
     shown = (np.round(hessians[name], 4) + 0.0).tolist()
     print(f"{name:11} Hessian at 0: {shown}, lowest value within {radius}: {lowest[name]:+.1e}")
 gradients = {
@@ -330,7 +416,27 @@ gradients = {
 # claim: hessian-degenerate
 assert all(np.abs(g).max() < 1e-9 for g in gradients.values())  # the origin is a critical point of all three
 assert all(np.allclose(H, [[0, 0], [0, 2]], atol=1e-5) for H in hessians.values())  # the same Hessian
-assert lowest["x^4 + y^2"] >= 0 and lowest["-x^4 + y^2"] < 0 and lowest["x^3 + y^2"] < 0  # minimum; two saddles
+assert lowest["x^4 + y^2"] >= FUNCTIONS["x^4 + y^2"](0.0, 0.0)  # never below f(0), down to radius r_min
+assert np.isclose(lowest["-x^4 + y^2"], -(radius**4)) and np.isclose(lowest["x^3 + y^2"], -(radius**3))  # at y = 0
+
+# Peano's surface: a minimum along every line through the origin, yet a saddle.
+peano = lambda x, y: (y - x**2) * (y - 2 * x**2)  # noqa: E731
+t_small = 1e-4
+t = np.linspace(-t_small, t_small, 201)[:, None]
+on_lines = peano(t * np.cos(angles), t * np.sin(angles))[t[:, 0] != 0]  # each column: one line through 0
+between = 1.5  # the parabola y = 1.5 x^2 runs between the zero sets y = x^2 and y = 2 x^2
+x_par = np.linspace(-radius, radius, 201)
+on_parabola = peano(x_par, between * x_par**2)[x_par != 0]
+print(f"Peano's surface Hessian at 0: {(np.round(hessian_at_origin(peano, 1e-4), 4) + 0.0).tolist()}")
+factor = (between - 1) * (between - 2)  # on the parabola f = factor * x^4
+print(f"  positive on all {n_angles} lines for 0 < |t| <= {t_small:.0e}; on y = {between} x^2: {factor:+.2f} x^4")
+peano_gradient = np.array([peano(1e-6, 0.0) - peano(-1e-6, 0.0), peano(0.0, 1e-6) - peano(0.0, -1e-6)]) / 2e-6
+# claim: hessian-peano-surface
+assert np.abs(peano_gradient).max() < 1e-9  # a critical point
+assert np.allclose(hessian_at_origin(peano, 1e-4), [[0, 0], [0, 2]], atol=1e-5)  # the same Hessian as above
+assert np.all(on_lines > 0)  # a strict minimum along every sampled line
+assert factor < 0 and np.allclose(on_parabola, factor * x_par[x_par != 0] ** 4)  # yet a saddle:
+assert np.all(on_parabola < 0)  # negative on a curve through the origin
 # --8<-- [end:degenerate]
 
 # --8<-- [start:newton]
@@ -351,13 +457,18 @@ path = [np.zeros(d)]
 for _ in range(steps):  # Newton: w <- w - H^{-1} g
     g, H = grad_hess(path[-1], A, labels, lam)
     path.append(path[-1] - np.linalg.solve(H, g))
-errors = np.array([np.linalg.norm(w - path[-1]) for w in path[:4]])  # the last iterate serves as w*
-ratios = errors[1:] / errors[:-1] ** 2  # quadratic convergence: e_{k+1} <= C e_k^2
-print("Newton errors: " + ", ".join(f"{e:.1e}" for e in errors[:3]) + f", then below {1e-12:.0e}")
-print(f"e_(k+1) / e_k^2: {', '.join(f'{r:.3f}' for r in ratios[:2])}")
-c_max, tol = 1.0, 1e-12
-c_measured = ratios[:2].max()  # e_3 is at rounding level: only the first two ratios are meaningful
+errors = np.array([np.linalg.norm(w - path[-1]) for w in path[:-1]])  # the last iterate serves as w*
+c_max, tol, shown = 0.2, 1e-12, 4  # e_0 .. e_3 lie above rounding level (e_3 already below tol)
+ratios = errors[1:shown] / errors[: shown - 1] ** 2  # quadratic convergence: e_(k+1) <= C e_k^2
+rates = errors[1:shown] / errors[: shown - 1]  # a linear method would keep e_(k+1) / e_k near a constant
+c_measured = ratios.max()
+print("Newton errors: " + ", ".join(f"{e:.1e}" for e in errors[: shown - 1]) + f", then below {tol:.0e}")
+print(
+    f"e_(k+1) / e_k^2: {', '.join(f'{r:.2f}' for r in ratios)}; e_(k+1) / e_k: {', '.join(f'{r:.0e}' for r in rates)}"
+)
 # claim: hessian-newton-quadratic
-assert c_measured < c_max and errors[3] < tol and errors[2] < errors[1] ** 2  # digits double each step
+assert np.all(errors[shown - 1 :] < tol) and errors[shown - 2] > 1e3 * tol  # e_3 onward at rounding level
+assert c_measured < c_max  # every ratio, including the last one above rounding level
+assert np.all(rates[1:] < rates[:-1] / 10)  # the linear rate is not constant: it falls tenfold per step
 assert np.linalg.norm(grad_hess(path[-1], A, labels, lam)[0]) < tol  # the limit is the minimizer
 # --8<-- [end:newton]

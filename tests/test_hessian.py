@@ -14,15 +14,32 @@ PAGE = ROOT / "docs" / "hessian.md"
 # Each edit makes one claim false; the block must then fail and name that claim.
 BREAKS = [
     ("hessian-degenerate", '"x^3 + y^2": lambda x, y: x**3 + y**2', '"x^3 + y^2": lambda x, y: x**4 + y**2'),
+    # a saddle hidden in a bump of width 1e-4, invisible to the difference step: the small radii see it
+    (
+        "hessian-degenerate",
+        '"x^4 + y^2": lambda x, y: x**4 + y**2,',
+        '"x^4 + y^2": lambda x, y: x**4 + y**2 - 1e-6 * x**2 * np.exp(-(x**2 + y**2) / 1e-8),',
+    ),
+    ("hessian-peano-surface", "(y - x**2) * (y - 2 * x**2)", "(y - x**2) * (y - 2 * x**2) + x**4"),  # a minimum
+    ("hessian-symmetric", "hessian(f, x.float())", "hessian(f, x)"),  # float64 in place of float32
     ("hessian-schwarz-fails", "expected_xy, expected_yx = -1, 1", "expected_xy, expected_yx = 1, 1"),
-    ("hessian-newton-quadratic", "np.linalg.solve(H, g)", "np.linalg.solve(H + np.eye(d), g)"),  # not Newton: linear
+    ("hessian-schwarz-fails", "xy0, yx0 = mixed(0.0, 0.0, ks, inner)", "xy0, yx0 = mixed(0.0, 0.0, ks, ks)"),
+    (
+        "hessian-taylor-cubic",
+        "H = torch.autograd.functional.hessian(f, x)\n",
+        "H = torch.autograd.functional.hessian(f, x) * (1 + 1e-6)\n",
+    ),
+    ("hessian-newton-quadratic", "np.linalg.solve(H, g)", "np.linalg.solve(H + 1e-7 * np.eye(d), g)"),  # linear rate
     ("hessian-condition-rate", "/ eigvals[-1])\n", "/ (1.5 * eigvals[-1]))\n"),
     ("hessian-least-squares", "return 2 * X.T @ (X @ w - y) / len(y)", "return 2 * X.T @ (X @ w - y) / len(y) + w**3"),
-    ("hessian-diagonal-misleads", "H = np.array([[2.0, 3.0], [3.0, 2.0]])", "H = np.array([[2.0, 1.0], [1.0, 2.0]])"),
+    ("hessian-least-squares", "formula = 2 * X.T @ X / n", "formula = 2.002 * X.T @ X / n"),
+    ("hessian-best-step", "e = e - (g @ g)", "e = e - 1.5 * (g @ g)"),  # an overlong step breaks the bound
+    ("hessian-diagonal-misleads", "return x**2 + y**2 + c * x * y", "return x**2 + y**2 + 1 * x * y"),
+    ("hessian-pd-tests", "sylvester = np.all(minors > 0, axis=1)", "sylvester = np.all(minors[:, :2] > 0, axis=1)"),
 ]
 
 
-@pytest.mark.parametrize(("claim_id", "old", "new"), BREAKS, ids=[b[0] for b in BREAKS])
+@pytest.mark.parametrize(("claim_id", "old", "new"), BREAKS, ids=[f"{b[0]}-{i}" for i, b in enumerate(BREAKS)])
 def test_claim_fails_when_broken(claim_id: str, old: str, new: str) -> None:
     """Breaking the code behind a claim makes its block fail, naming page, claim and snippet line."""
     break_claim(PAGE, claim_id, old, new)
@@ -60,6 +77,8 @@ def test_hessian_claims_on_device(device: str) -> None:
     assert exact.device.type == device
     assert (exact - exact.T).abs().max() <= 1e-12 * exact.abs().max()
     assert (differences - exact).abs().max() <= 1e-7 * exact.abs().max()
+    single = torch.autograd.functional.hessian(f, x.float())  # float32: symmetric only to its rounding level
+    assert single.device.type == device and (single - single.T).abs().max() <= 1e-6 * single.abs().max()
 
     ns = run_section("hessian", "taylor")
     d = torch.ones(5, dtype=torch.float64, device=device) / 5**0.5
@@ -71,3 +90,10 @@ def test_hessian_claims_on_device(device: str) -> None:
     X = torch.randn(50, 3, dtype=torch.float64, device=device)
     w, y = torch.randn(3, dtype=torch.float64, device=device), torch.randn(50, dtype=torch.float64, device=device)
     assert torch.allclose(ns["hessian_at"](w, X, y), 2 * X.T @ X / 50, rtol=0, atol=1e-12)
+
+
+def test_third_derivative_of_a_cubic(taylor_ns) -> None:
+    """Along d, sum(x^3) has third derivative 6 sum(d^3) everywhere: the term the taylor claim compares with."""
+    f = lambda x: (x**3).sum()  # noqa: E731
+    x, d = torch.tensor([0.5, -1.0], dtype=torch.float64), torch.tensor([0.6, 0.8], dtype=torch.float64)
+    assert abs(taylor_ns["third_derivative"](f, x, d) - 6 * (d**3).sum().item()) < 1e-12
