@@ -198,8 +198,11 @@ def read(path: Path = RESULTS_FILE) -> dict[str, PageResult]:
         return {}
     found = {}
     for key, entry in data.get("pages", {}).items():
-        entry["claims"] = {cid: ClaimResult(**c) for cid, c in entry["claims"].items()}
-        found[key] = PageResult(**entry)
+        try:
+            entry["claims"] = {cid: ClaimResult(**c) for cid, c in entry["claims"].items()}
+            found[key] = PageResult(**entry)
+        except (TypeError, KeyError):
+            continue  # written by an older pipeline: that page simply runs again
     return found
 
 
