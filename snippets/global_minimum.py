@@ -37,10 +37,15 @@ for name, f in FUNCTIONS.items():
 two_wells, exp, cube = FUNCTIONS.values()
 x_min = grid_minimizers(two_wells, grid)
 f_min = two_wells(x_min).max()
+# exp far beyond [lo, hi]: e^(x-1) / e^x = 1/e for every real x, so no x is a minimizer; check it where exp is normal
+wide_lo, wide_hi, ratio_tol = -700, 700, 1e-12
+wide = np.linspace(wide_lo, wide_hi, 1_400_001)
+exp_ratio = exp(wide - shift) / exp(wide)
 # claim: global-minimizer-cases
 assert np.array_equal(x_min, [-1.0, 1.0]) and f_min == 0 and np.all(two_wells(grid) >= 0)  # two, value 0
 assert np.all(two_wells(x_min - shift) > f_min)  # the lower-point test fails at both minimizers
 assert lower_point_everywhere(exp, grid, shift) and np.all(exp(grid) > 0)  # exp: bounded below by 0, no minimizer
+assert lower_point_everywhere(exp, wide, shift) and np.allclose(exp_ratio, np.exp(-shift), rtol=ratio_tol, atol=0)
 assert bounds_passed(cube, bounds).all()  # x^3 goes below every bound...
 assert not bounds_passed(exp, bounds).any() and not bounds_passed(two_wells, bounds).any()  # ...the others none
 # --8<-- [end:cases]
@@ -61,7 +66,8 @@ def least_squares_gd(X: np.ndarray, y: np.ndarray, starts: np.ndarray, steps: in
 
 
 n_problems, n, d, n_starts, steps, step_factor, tol = 20, 200, 5, 1000, 300, 1.0, 1e-9
-worst_gap = 0.0
+probe, rate_tol = 10, 0.01  # the contraction per step is measured between steps probe and 2 probe
+worst_gap, worst_rate_error = 0.0, 0.0
 for seed in range(n_problems):  # random regression problems
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, d))
@@ -70,11 +76,22 @@ for seed in range(n_problems):  # random regression problems
     W = least_squares_gd(X, y, starts, steps, step_factor)
     w_star = np.linalg.lstsq(X, y, rcond=None)[0]  # closed form: solves X^T X w = X^T y
     worst_gap = max(worst_gap, np.abs(W - w_star).max())
+    # With step 1/L the error w - w* is multiplied by I - A/L, whose norm is 1 - λ_min/L.
+    curvatures = np.linalg.eigvalsh(2 * X.T @ X / n)
+    theory = 1 - curvatures.min() / curvatures.max()
+    errors = [
+        np.linalg.norm(least_squares_gd(X, y, starts, k, step_factor) - w_star, axis=1) for k in (probe, 2 * probe)
+    ]
+    rate = (errors[1] / errors[0]).max() ** (1 / probe)  # the slowest start's contraction per step
+    worst_rate_error = max(worst_rate_error, abs(rate / theory - 1))
 shown = f"below {tol:.0e}" if worst_gap < tol else f"{worst_gap:.0e}"
 print(f"{n_problems} problems x {n_starts} starts: largest coordinate gap to the least-squares solution {shown}")
+shown = f"within {rate_tol:.0%}" if worst_rate_error < rate_tol else f"off by {worst_rate_error:.0%}"
+print(f"contraction per step: {shown} of 1 - λ_min/L on every problem")
 
 # claim: global-convex-gd [problems=n_problems starts=n_starts]
 assert worst_gap < tol
+assert worst_rate_error < rate_tol  # the step really is 1/L: slower or faster steps contract at another rate
 # --8<-- [end:convex-gd]
 
 # --8<-- [start:chord]
@@ -124,10 +141,17 @@ import numpy as np
 R_BOX, ROSENBROCK_B, CAMEL_A, CAMEL_F = 5.12, 100, 2.1, -1.0316  # Rastrigin's box, two coefficients, camel's f*
 HIMMELBLAU = [(3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848126)]
 CAMEL = [(0.0898, -0.7126), (-0.0898, 0.7126)]
+BOXES = {  # the search box (x0, x1, y0, y1) of each function
+    "Rastrigin": (-R_BOX, R_BOX, -R_BOX, R_BOX),
+    "Ackley": (-5.0, 5.0, -5.0, 5.0),
+    "Rosenbrock": (-2.0, 2.0, -1.0, 3.0),
+    "Himmelblau": (-5.0, 5.0, -5.0, 5.0),
+    "Six-hump camel": (-3.0, 3.0, -2.0, 2.0),
+}
 BENCHMARKS = {
     "Rastrigin": (
         lambda x, y: 20 + x**2 - 10 * np.cos(2 * np.pi * x) + y**2 - 10 * np.cos(2 * np.pi * y),
-        (-R_BOX, R_BOX, -R_BOX, R_BOX),
+        BOXES["Rastrigin"],
         0.0,
         [(0.0, 0.0)],
     ),
@@ -138,25 +162,25 @@ BENCHMARKS = {
             + 20
             + np.e
         ),
-        (-5.0, 5.0, -5.0, 5.0),
+        BOXES["Ackley"],
         0.0,
         [(0.0, 0.0)],
     ),
     "Rosenbrock": (
         lambda x, y: ROSENBROCK_B * (y - x**2) ** 2 + (1 - x) ** 2,
-        (-2.0, 2.0, -1.0, 3.0),
+        BOXES["Rosenbrock"],
         0.0,
         [(1.0, 1.0)],
     ),
     "Himmelblau": (
         lambda x, y: (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2,
-        (-5.0, 5.0, -5.0, 5.0),
+        BOXES["Himmelblau"],
         0.0,
         HIMMELBLAU,
     ),
     "Six-hump camel": (
         lambda x, y: (4 - CAMEL_A * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2,
-        (-3.0, 3.0, -2.0, 2.0),
+        BOXES["Six-hump camel"],
         CAMEL_F,
         CAMEL,
     ),
@@ -176,6 +200,22 @@ def derivatives(f, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return grad, hess
 
 
+def newton(f, p: np.ndarray, iterations: int = 30) -> np.ndarray:
+    """Newton's method p <- p - H^{-1} ∇f from each row of p; all iterates, shape (iterations + 1, len(p), 2)."""
+    path = [p]
+    for _ in range(iterations):
+        grad, hess = derivatives(f, p)
+        p = p - np.linalg.solve(hess, grad[..., None])[..., 0]
+        path.append(p)
+    return np.array(path)
+
+
+def is_smooth_minimum(f, p: np.ndarray) -> np.ndarray:
+    """The test for a smooth local minimum at each row of p: zero gradient, positive definite Hessian."""
+    grad, hess = derivatives(f, p)
+    return (np.linalg.norm(grad, axis=1) < 1e-5) & np.all(np.linalg.eigvalsh(hess) > 0, axis=1)
+
+
 def local_minima(f, box: tuple[float, ...], n: int = 801) -> np.ndarray:
     """All local minima in the box: grid points below their 8 neighbours, refined by Newton's method."""
     x0, x1, y0, y1 = box
@@ -185,12 +225,8 @@ def local_minima(f, box: tuple[float, ...], n: int = 801) -> np.ndarray:
     for dx in (-1, 0, 1):
         for dy in (-1, 0, 1):
             lower &= Z[1:-1, 1:-1] <= Z[1 + dx : n - 1 + dx, 1 + dy : n - 1 + dy]
-    p = np.stack([X[1:-1, 1:-1][lower], Y[1:-1, 1:-1][lower]], -1)
-    for _ in range(30):  # Newton: p <- p - H^{-1} ∇f
-        grad, hess = derivatives(f, p)
-        p = p - np.linalg.solve(hess, grad[..., None])[..., 0]
-    grad, hess = derivatives(f, p)
-    ok = (np.linalg.norm(grad, axis=1) < 1e-5) & np.all(np.linalg.eigvalsh(hess) > 0, axis=1)
+    p = newton(f, np.stack([X[1:-1, 1:-1][lower], Y[1:-1, 1:-1][lower]], -1))[-1]
+    ok = is_smooth_minimum(f, p)
     found: list[np.ndarray] = []
     for q in p[ok]:  # neighbouring grid points that refined to the same minimum count once
         if all(np.linalg.norm(q - other) > 1e-4 for other in found):
@@ -225,8 +261,23 @@ missed = local_minima(ackley, ackley_box, n_grid - 1)  # an even number of point
 lowest_missed = ackley(*missed.T).min()
 print(f"Ackley on a grid of {n_grid - 1}^2 points: {len(missed)} local minima, lowest {lowest_missed:.2f}")
 grad0, hess0 = derivatives(ackley, np.zeros((1, 2)))  # what Newton's test sees at the kink
+# Near the kink the gradient does not vanish (its norm tends to 2√2), so Newton's method has nothing to converge to.
+radii = np.logspace(-5, -2, 31)[:, None, None] * np.stack(
+    [np.cos(angle := np.linspace(0, 2 * np.pi, 24)), np.sin(angle)], -1
+)
+grad_near = np.linalg.norm(derivatives(ackley, radii.reshape(-1, 2))[0], axis=1)
+axis = np.linspace(*ackley_box[:2], n_grid - 1)
+nearest = np.stack(np.meshgrid(*2 * [axis[np.argsort(np.abs(axis))[:2]]]), -1).reshape(-1, 2)  # 4 grid points
+path = newton(ackley, nearest)
+distance = np.linalg.norm(path, axis=-1)  # distance from the origin at each Newton iterate
+grad_floor = 2.8
+print(f"near the origin |grad f| >= {grad_floor}", end="; ")
+print(f"Newton from its {len(nearest)} nearest grid points ends {distance[-1].min():.2f} away")
 # claim: global-ackley-kink
 assert np.all(grad0 == 0) and np.all(np.linalg.eigvalsh(hess0) > 0)  # zero by symmetry: it passes the test
+assert grad_near.min() > grad_floor  # but no point near the origin has a vanishing gradient
+assert distance[1:].min() > distance[0].max()  # Newton's iterates never come back as close as they started
+assert distance[-1].min() > 1 and not is_smooth_minimum(ackley, path[-1]).any()  # and end far off, rejected
 assert len(missed) == counts["Ackley"] - 1 and lowest_missed > 1  # only the kink at the origin is lost
 assert ackley(0.0, 0.0) < tol_f and np.all(ackley(*(1e-9 * np.eye(2))) > ackley(0.0, 0.0))  # though it is there
 # --8<-- [end:benchmarks]

@@ -16,12 +16,19 @@ BREAKS = [
     ("global-minimizer-cases", "(x**2 - 1) ** 2,", "(x**2 - 1) ** 2 + 0.1 * x,"),
     # exp replaced by a function with a minimizer (at x = 0): the lower-point test must notice
     ("global-minimizer-cases", '"exp(x)": np.exp,', '"exp(x)": lambda x: np.exp(x) + x**2,'),
+    # exp tilted so that its minimizer (near x = -10) lies outside [-3, 3]: the wide grid must notice
+    ("global-minimizer-cases", '"exp(x)": np.exp,', '"exp(x)": lambda x: np.exp(x) + 1e-6 * (x - 10) ** 2,'),
     # x^3 replaced by a function bounded below: the unbounded test must notice
     ("global-minimizer-cases", '"x^3": lambda x: x**3}', '"x^3": lambda x: np.arctan(x) ** 3}'),
     ("global-convex-gd", "300, 1.0, 1e-9", "3, 1.0, 1e-9"),
+    # the step no longer 1/L (L from the trace, an upper bound, or a smaller factor): the contraction rate must notice
+    ("global-convex-gd", "step_factor / np.linalg.eigvalsh(A).max()", "step_factor / np.trace(A)"),
+    ("global-convex-gd", "300, 1.0, 1e-9", "300, 0.3, 1e-9"),
     ("global-chord", "gap_ls = chord_violations(least_squares,", "gap_ls = chord_violations(rastrigin,"),
     ("global-benchmarks", "2.1, -1.0316", "2.1, -1.0416"),
     ("global-benchmark-counts", '"Himmelblau": 4,', '"Himmelblau": 5,'),
+    # a box that no longer matches the table (Himmelblau's box shrunk): its definitions on the page must fail
+    ("global-benchmarks", '"Himmelblau": (-5.0, 5.0, -5.0, 5.0)', '"Himmelblau": (-4.0, 4.0, -4.0, 4.0)'),
     ("global-ackley-kink", "n_grid - 1)  # an even", "n_grid)  # an even"),
     ("global-race", "rng, Race.RESTART_EVERY)", "rng, b // 3)"),
     # a well that Rastrigin's own minima undercut is no longer the global minimum
