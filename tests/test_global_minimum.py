@@ -33,6 +33,12 @@ BREAKS = [
     ("global-race", "rng, Race.RESTART_EVERY)", "rng, b // 3)"),
     # a well that Rastrigin's own minima undercut is no longer the global minimum
     ("global-no-guarantee", "0.01, 60.0", "0.01, 0.5"),
+    # a second, deeper well elsewhere: the bound away from the first well is evaluated, so it must notice
+    (
+        "global-no-guarantee",
+        "return rastrigin(x) - WELL_DEPTH",
+        "return rastrigin(x) - 100 * np.exp(-((x - (-3.5, 3.5)) ** 2).sum(-1) / 2e-4) - WELL_DEPTH",
+    ),
     ("global-mse-not-convex", "theta[:, [1, 0, 2], :]", "theta[:, [0, 1, 2], :]"),
     # two units made identical: their orderings are no longer distinct parameter vectors
     ("global-permutations", "middle = (theta", "theta[:, 1] = theta[:, 0]\nmiddle = (theta"),
@@ -70,6 +76,23 @@ def test_methods_stay_within_budget(race, budget: int) -> None:
         best = method(counted, 5, budget, np.random.default_rng(1))
         assert counted.evals <= budget, name
         assert best.shape == (5,) and np.all(best >= 0), name
+
+
+def test_methods_evaluate_only_through_the_counter(race) -> None:
+    """No method calls Rastrigin's function behind the counter's back: with the global name broken, all still run."""
+    counted = race["Counted"](race["rastrigin"])
+    original = race["rastrigin"]
+
+    def forbidden(x: np.ndarray) -> np.ndarray:
+        raise AssertionError("a method evaluated rastrigin without the counter")
+
+    race["rastrigin"] = forbidden
+    try:
+        for name, method in race["methods"]().items():
+            best = method(counted, 3, 300, np.random.default_rng(2))
+            assert best.shape == (3,), name
+    finally:
+        race["rastrigin"] = original
 
 
 def test_cases_tests_tell_functions_apart() -> None:
