@@ -557,19 +557,27 @@ swapped = theta[:, [1, 0, 2], :]  # hidden units 1 and 2 trade places: same func
 middle = (theta + swapped) / 2  # the midpoint of the two parameter vectors
 loss, loss_swapped, loss_middle = mse(theta, c, x, y), mse(swapped, c, x, y), mse(middle, c, x, y)
 share_higher = (loss_middle > ratio * loss + slack).mean()
-unit_gaps = np.linalg.norm(theta[:, :, None] - theta[:, None, :], axis=-1)[:, [0, 0, 1], [1, 2, 2]]  # unit pairs
 print(f"{runs} trained networks: median MSE {np.median(loss):.4f}; units 1 and 2 swapped {np.median(loss_swapped):.4f}")
 print(f"midpoint of the two: median MSE {np.median(loss_middle):.2f}, more than {ratio}x higher in {share_higher:.0%}")
-print(f"closest two hidden units of any network: {unit_gaps.min():.2f} apart")
 # claim: global-mse-not-convex [runs=len(loss)]
-assert np.allclose(predict(theta, c, x), predict(swapped, c, x))  # same predictions, so same MSE
+assert np.abs(predict(theta, c, x) - predict(swapped, c, x)).max() < loss_tol  # same predictions, so same MSE
 assert np.all(np.abs(loss_swapped - loss) < loss_tol) and np.all(np.abs(swapped - theta).max((1, 2)) > min_distance)
 assert share_higher >= min_share  # the chord inequality fails for most runs
+# Every reordering of the units, with any of them sign-flipped ((w, b, v) -> -(w, b, v), as tanh is odd).
 orderings = list(itertools.permutations(range(hidden)))
-loss_orderings = np.stack([mse(theta[:, list(order)], c, x, y) for order in orderings])
+signs = np.array(list(itertools.product([1.0, -1.0], repeat=hidden)))
+copies = np.stack([theta[:, list(order)] * sign[:, None] for order in orderings for sign in signs], 1)
+loss_copies = np.stack([mse(copies[:, k], c, x, y) for k in range(copies.shape[1])])
+flat = copies.reshape(runs, len(copies[0]), -1)
+gaps = np.linalg.norm(flat[:, :, None] - flat[:, None, :], axis=-1)
+closest = gaps[:, *np.triu_indices(len(copies[0]), 1)].min()  # the closest two copies of any network
+fit_share = 0.4  # "trained": the MSE is below this share of y's variance, the MSE of the best constant
+print(f"closest two of the {len(copies[0])} reordered and sign-flipped copies of any network: {closest:.2f} apart")
+print(f"largest MSE of a trained network: {loss.max():.3f}, variance of y: {y.var():.3f}")
 # claim: global-permutations [runs=len(loss)]
-assert unit_gaps.min() > min_distance  # all units differ: the orderings are distinct parameter vectors
-assert np.abs(loss_orderings - loss).max() < loss_tol  # at the same loss
+assert loss.max() < fit_share * y.var()  # every network is trained: it fits far better than a constant
+assert closest > min_distance  # all copies are distinct parameter vectors
+assert np.abs(loss_copies - loss).max() < loss_tol  # at the same loss
 # --8<-- [end:mse-network]
 
 # --8<-- [start:generalization]
@@ -583,32 +591,52 @@ def sample(n: int, width: float, noise: float, rng: np.random.Generator) -> tupl
     return x, np.sin(np.pi * x) + noise * rng.standard_normal(n)
 
 
-def train_test_mse(degree: int, x, y, x_test, y_test) -> tuple[float, float]:
-    """Least-squares polynomial fit of the given degree; its training and test MSE."""
-    coef = chebyshev.chebfit(x, y, degree)
-    train = np.mean((chebyshev.chebval(x, coef) - y) ** 2)
-    return train, np.mean((chebyshev.chebval(x_test, coef) - y_test) ** 2)
+def fits(x, y, degree: int, ridge: float, wide: int, rng: np.random.Generator) -> tuple[dict, np.ndarray]:
+    """Chebyshev coefficients of four fits to (x, y), and the basis of training directions they leave free."""
+    V, W = chebyshev.chebvander(x, degree), chebyshev.chebvander(x, wide)
+    min_norm = np.linalg.pinv(W) @ y  # of all wide interpolants, the one of least norm
+    free = np.linalg.svd(W)[2][np.linalg.matrix_rank(W) :]  # directions that leave the training predictions as they are
+    return {
+        "interpolant": np.linalg.solve(V, y),  # the unique global minimizer of the training MSE
+        "ridge": np.linalg.solve(V.T @ V / len(x) + ridge * np.eye(degree + 1), V.T @ y / len(x)),  # not one
+        "min-norm": min_norm,  # a global minimizer of the wide model's training MSE
+        "other": min_norm + free.T @ rng.standard_normal(len(free)),  # another one
+    }, free
+
+
+def mse(coef: np.ndarray, x: np.ndarray, y: np.ndarray) -> float:
+    """Mean squared error of the Chebyshev series `coef` on (x, y)."""
+    return float(np.mean((chebyshev.chebval(x, coef) - y) ** 2))
 
 
 seeds, n_train, n_test, width, noise = 200, 10, 1000, 1.0, 0.2
-high, low = 9, 3  # polynomial degrees: high interpolates n_train points
+degree, ridge, wide = 9, 1e-2, 39  # degree 9: one coefficient per point; degree 39: four per point
 zero_tol, min_share, min_ratio = 1e-12, 0.9, 10
-results = []
+train, test = {}, {}
 for seed in range(seeds):
     rng = np.random.default_rng(seed)
     x, y = sample(n_train, width, noise, rng)
     x_test, y_test = sample(n_test, width, noise, rng)
-    results.append([*train_test_mse(high, x, y, x_test, y_test), *train_test_mse(low, x, y, x_test, y_test)])
-train_hi, test_hi, train_lo, test_lo = np.array(results).T
-share = (test_lo < test_hi).mean()
-zero = f"< {zero_tol:.0e}" if train_hi.max() < zero_tol else "larger"
-print(f"degree {high} (interpolates): train MSE {zero}, median test MSE {np.median(test_hi):.2g}")
-print(f"degree {low}: smallest train MSE {train_lo.min():.4f}, median test MSE {np.median(test_lo):.3f}")
-print(f"the degree-{low} fit has the lower test MSE in {share:.0%} of {seeds} seeds")
+    coefs, free = fits(x, y, degree, ridge, wide, rng)
+    for name, coef in coefs.items():
+        train.setdefault(name, []).append(mse(coef, x, y))
+        test.setdefault(name, []).append(mse(coef, x_test, y_test))
+train = {name: np.array(v) for name, v in train.items()}
+test = {name: np.array(v) for name, v in test.items()}
+median = {name: np.median(v) for name, v in test.items()}
+for name in test:
+    shown = f"< {zero_tol:.0e}" if train[name].max() < zero_tol else f">= {train[name].min():.1e}"
+    print(f"{name:12} train MSE {shown:9} median test MSE {median[name]:.2g}")
+ridge_share = (test["ridge"] < test["interpolant"]).mean()
+norm_share = (test["min-norm"] < test["other"]).mean()
+print(f"ridge beats the interpolant in {ridge_share:.1%}, min-norm beats the other in {norm_share:.1%} of {seeds} sets")
 
-# claim: global-generalization [seeds=len(results)]
-assert np.all(train_hi < zero_tol) and np.all(train_lo > zero_tol)  # degree 9 reaches the global minimum, 0
-assert share > min_share and np.median(test_hi) > min_ratio * np.median(test_lo)
+# claim: global-generalization [seeds=len(test["ridge"])]
+assert train["interpolant"].max() < zero_tol and train["ridge"].min() > zero_tol  # a global minimizer, and not
+assert ridge_share > min_share and median["interpolant"] > min_ratio * median["ridge"]
+assert len(free) == wide + 1 - n_train  # the wide model's global minimizers: an affine set of this dimension
+assert train["min-norm"].max() < zero_tol and train["other"].max() < zero_tol  # two of them
+assert norm_share > min_share and median["other"] > min_ratio * median["min-norm"]
 # --8<-- [end:generalization]
 
 # --8<-- [start:figure-cases]

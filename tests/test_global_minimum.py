@@ -42,7 +42,14 @@ BREAKS = [
     ("global-mse-not-convex", "theta[:, [1, 0, 2], :]", "theta[:, [0, 1, 2], :]"),
     # two units made identical: their orderings are no longer distinct parameter vectors
     ("global-permutations", "middle = (theta", "theta[:, 1] = theta[:, 0]\nmiddle = (theta"),
-    ("global-generalization", "train_test_mse(low,", "train_test_mse(high,"),
+    # untrained networks (random weights) have the same symmetries: the fit must be asserted
+    ("global-permutations", "# Every reordering", "theta = np.random.default_rng(1).standard_normal(theta.shape)\n#"),
+    # one unit made the negative of another: a sign flip and a swap give the same vector
+    ("global-permutations", "middle = (theta", "theta[:, 1] = -theta[:, 0]\nmiddle = (theta"),
+    # ridge with a vanishing penalty is the interpolant again: it is then a global minimizer, and no better
+    ("global-generalization", "degree, ridge, wide = 9, 1e-2, 39", "degree, ridge, wide = 9, 1e-15, 39"),
+    # the "other" minimizer made the least-norm one: it no longer loses
+    ("global-generalization", "min_norm + free.T @", "min_norm + 0 * free.T @"),
     ("global-convex-step", "W = W - factor / L *", "W = W - factor / (0.9 * L) *"),
 ]
 
