@@ -16,20 +16,40 @@ BREAKS = [
     ("global-minimizer-cases", "(x**2 - 1) ** 2,", "(x**2 - 1) ** 2 + 0.1 * x,"),
     # exp replaced by a function with a minimizer (at x = 0): the lower-point test must notice
     ("global-minimizer-cases", '"exp(x)": np.exp,', '"exp(x)": lambda x: np.exp(x) + x**2,'),
+    # exp tilted so that its minimizer (near x = -10) lies outside [-3, 3]: the wide grid must notice
+    ("global-minimizer-cases", '"exp(x)": np.exp,', '"exp(x)": lambda x: np.exp(x) + 1e-6 * (x - 10) ** 2,'),
     # x^3 replaced by a function bounded below: the unbounded test must notice
     ("global-minimizer-cases", '"x^3": lambda x: x**3}', '"x^3": lambda x: np.arctan(x) ** 3}'),
     ("global-convex-gd", "300, 1.0, 1e-9", "3, 1.0, 1e-9"),
+    # the step no longer 1/L (L from the trace, an upper bound, or a smaller factor): the contraction rate must notice
+    ("global-convex-gd", "step_factor / np.linalg.eigvalsh(A).max()", "step_factor / np.trace(A)"),
+    ("global-convex-gd", "300, 1.0, 1e-9", "300, 0.3, 1e-9"),
     ("global-chord", "gap_ls = chord_violations(least_squares,", "gap_ls = chord_violations(rastrigin,"),
     ("global-benchmarks", "2.1, -1.0316", "2.1, -1.0416"),
     ("global-benchmark-counts", '"Himmelblau": 4,', '"Himmelblau": 5,'),
+    # a box that no longer matches the table (Himmelblau's box shrunk): its definitions on the page must fail
+    ("global-benchmarks", '"Himmelblau": (-5.0, 5.0, -5.0, 5.0)', '"Himmelblau": (-4.0, 4.0, -4.0, 4.0)'),
     ("global-ackley-kink", "n_grid - 1)  # an even", "n_grid)  # an even"),
     ("global-race", "rng, Race.RESTART_EVERY)", "rng, b // 3)"),
     # a well that Rastrigin's own minima undercut is no longer the global minimum
     ("global-no-guarantee", "0.01, 60.0", "0.01, 0.5"),
+    # a second, deeper well elsewhere: the bound away from the first well is evaluated, so it must notice
+    (
+        "global-no-guarantee",
+        "return rastrigin(x) - WELL_DEPTH",
+        "return rastrigin(x) - 100 * np.exp(-((x - (-3.5, 3.5)) ** 2).sum(-1) / 2e-4) - WELL_DEPTH",
+    ),
     ("global-mse-not-convex", "theta[:, [1, 0, 2], :]", "theta[:, [0, 1, 2], :]"),
     # two units made identical: their orderings are no longer distinct parameter vectors
     ("global-permutations", "middle = (theta", "theta[:, 1] = theta[:, 0]\nmiddle = (theta"),
-    ("global-generalization", "train_test_mse(low,", "train_test_mse(high,"),
+    # untrained networks (random weights) have the same symmetries: the fit must be asserted
+    ("global-permutations", "# Every reordering", "theta = np.random.default_rng(1).standard_normal(theta.shape)\n#"),
+    # one unit made the negative of another: a sign flip and a swap give the same vector
+    ("global-permutations", "middle = (theta", "theta[:, 1] = -theta[:, 0]\nmiddle = (theta"),
+    # ridge with a vanishing penalty is the interpolant again: it is then a global minimizer, and no better
+    ("global-generalization", "degree, ridge, wide = 9, 1e-2, 39", "degree, ridge, wide = 9, 1e-15, 39"),
+    # the "other" minimizer made the least-norm one: it no longer loses
+    ("global-generalization", "min_norm + free.T @", "min_norm + 0 * free.T @"),
     ("global-convex-step", "W = W - factor / L *", "W = W - factor / (0.9 * L) *"),
 ]
 
@@ -63,6 +83,23 @@ def test_methods_stay_within_budget(race, budget: int) -> None:
         best = method(counted, 5, budget, np.random.default_rng(1))
         assert counted.evals <= budget, name
         assert best.shape == (5,) and np.all(best >= 0), name
+
+
+def test_methods_evaluate_only_through_the_counter(race) -> None:
+    """No method calls Rastrigin's function behind the counter's back: with the global name broken, all still run."""
+    counted = race["Counted"](race["rastrigin"])
+    original = race["rastrigin"]
+
+    def forbidden(x: np.ndarray) -> np.ndarray:
+        raise AssertionError("a method evaluated rastrigin without the counter")
+
+    race["rastrigin"] = forbidden
+    try:
+        for name, method in race["methods"]().items():
+            best = method(counted, 3, 300, np.random.default_rng(2))
+            assert best.shape == (3,), name
+    finally:
+        race["rastrigin"] = original
 
 
 def test_cases_tests_tell_functions_apart() -> None:
