@@ -96,18 +96,20 @@ def torch_grad(f, point: np.ndarray, device: str) -> np.ndarray:
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 rng = np.random.default_rng(0)
-n_points, tol, points = 20, 1e-12, 0
+n_points, tol, box, points, negative_bases = 20, 1e-12, 1.0, 0, 0
 for f, n_inputs in [(neuron, 5), (reuse, 3), (softplus_mix, 3)]:
     shown = np.linspace(0.3, 0.9, n_inputs)
     print(f"{f.__name__:13s} engine {np.round(engine_grad(f, shown), 6)}")
     print(f"{'':13s} torch  {np.round(torch_grad(f, shown, 'cpu'), 6)}")
-    for point in rng.uniform(0.25, 1.0, size=(n_points, n_inputs)):  # random points in [0.25, 1]
+    for point in rng.uniform(-box, box, size=(n_points, n_inputs)):  # both signs: negative bases and divisors
         points += 1
+        negative_bases += f is reuse and point[0] * (point[1] + 1) < 0  # (x·y + x)² of a negative number
         ours = engine_grad(f, point)
         for device in devices:
             ref = torch_grad(f, point, device)
             # claim: backprop-engine-matches-torch [points=points devices=devices]
             assert np.linalg.norm(ours - ref) <= tol * np.linalg.norm(ref)
+assert negative_bases > 0  # the points include powers of negative numbers
 # --8<-- [end:engine]
 
 # --8<-- [start:graph]
@@ -238,13 +240,18 @@ def flat(grads: list) -> np.ndarray:
 
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-sizes, n_samples, n_seeds, tol, floor = [3, 16, 16, 2], 32, 20, 1e-12, 1e-14
-arch, worst = "-".join(map(str, sizes)), 0.0
+sizes, n_samples, n_seeds, tol, floor, rounding = [3, 16, 16, 2], 32, 20, 1e-12, 1e-14, 1e-15
+arch, worst, worst_extended = "-".join(map(str, sizes)), 0.0, 0.0
+extended = np.longdouble  # 64 significand bits on x86-64 (quadruple precision on some other machines)
 for seed in range(n_seeds):
     rng = np.random.default_rng(seed)
     X, Y = rng.normal(size=(n_samples, sizes[0])), rng.normal(size=(n_samples, sizes[-1]))
     params = init_mlp(sizes, rng)
     loss, grads = loss_and_grads(X, Y, params)
+    # The same float64 inputs, backpropagated in extended precision: how far rounding moved our gradient.
+    wide = [(W.astype(extended), b.astype(extended)) for W, b in params]
+    reference = flat(loss_and_grads(X.astype(extended), Y.astype(extended), wide)[1])
+    worst_extended = max(worst_extended, float(np.linalg.norm(flat(grads) - reference) / np.linalg.norm(reference)))
     for device in devices:
         ref_loss, ref = torch_loss_and_grads(X, Y, params, device)
         worst = max(worst, np.linalg.norm(flat(grads) - flat(ref)) / np.linalg.norm(flat(ref)))
@@ -252,7 +259,9 @@ for seed in range(n_seeds):
         assert abs(loss - ref_loss) <= tol * ref_loss
         assert np.linalg.norm(flat(grads) - flat(ref)) <= tol * np.linalg.norm(flat(ref))
 print(f"largest relative gap to autograd over {n_seeds} seeds: below {floor:.0e}")
+print(f"largest relative gap to the extended-precision computation: below {rounding:.0e}")
 assert worst < floor  # what the output and the text say: exact up to rounding
+assert np.finfo(extended).eps < np.finfo(float).eps / 1000 and worst_extended < rounding
 try:
     loss_and_grads(X[:, :2], Y, params)  # a wrong input width
 except ValueError as error:
@@ -274,10 +283,17 @@ def central_difference(X, Y, params: list, direction: list, h: float) -> float:
     return (loss_and_grads(X, Y, plus)[0] - loss_and_grads(X, Y, minus)[0]) / (2 * h)
 
 
+def complex_step(X, Y, params: list, direction: list, h: float) -> float:
+    """Im L(θ + ihv) / h: the directional derivative with no subtraction, hence no cancellation."""
+    out = forward(X, shifted(params, direction, 1j * h))[-1]  # tanh and the squares extend to complex numbers
+    return float(np.mean((out - Y) ** 2).imag / h)
+
+
 steps = np.logspace(-1, -9, 33)  # h from 0.1 down to 1e-9, four per decade
 n_seeds, order, slope_tol, fit_low, fit_high, rounding_factor = 20, 2, 0.1, 1e-4, 1e-2, 10
+rounding_high, rounding_order, rounding_slope_tol, tiny_h, complex_tol = 1e-7, -1, 0.15, 1e-20, 1e-13
 eps = np.finfo(float).eps  # the relative rounding error of one float64 operation
-slopes, errors = [], []
+slopes, errors, complex_errors = [], [], []
 for seed in range(n_seeds):
     rng = np.random.default_rng(seed)
     X, Y, params = rng.normal(size=(32, 3)), rng.normal(size=(32, 2)), init_mlp([3, 16, 16, 2], rng)
@@ -287,15 +303,20 @@ for seed in range(n_seeds):
     fit = (steps <= fit_high * (1 + 1e-9)) & (steps >= fit_low * (1 - 1e-9))  # where truncation dominates
     slopes.append(np.polyfit(np.log10(steps[fit]), np.log10(error[fit]), 1)[0])
     errors.append(error)
+    complex_errors.append(abs(complex_step(X, Y, params, direction, tiny_h) - exact) / abs(exact))
 errors = np.array(errors)  # (seed, h)
 median = np.median(errors, axis=0)
 best_h, best_error, err_bound = steps[np.argmin(median)], median.min(), 1e-10
+low = steps <= rounding_high * (1 + 1e-9)  # where rounding dominates: the error should grow like eps / h
+rounding_slope = np.polyfit(np.log10(steps[low]), np.log10(median[low]), 1)[0]
 shown = steps >= 1e-5 * (1 - 1e-9)  # where truncation dominates; below, the digits are rounding noise
 print("h              " + " ".join(f"{h:7.0e}" for h in steps[shown][::4]))
 print("median error   " + " ".join(f"{e:7.0e}" for e in median[shown][::4]))
 print(f"slope of log error against log h on [{fit_low:.0e}, {fit_high:.0e}]: {min(slopes):.3f} to {max(slopes):.3f}")
 print(f"smallest median error: below {err_bound:.0e}, at h within 10x of eps^(1/3) = {eps ** (1 / 3):.1e}")
 print(f"at h = {steps[-1]:.0e}: more than {rounding_factor} times each network's smallest error")
+print(f"slope of log median error against log h on [{steps[-1]:.0e}, {rounding_high:.0e}]: {rounding_slope:.2f}")
+print(f"complex step, h = {tiny_h:.0e}: relative error below {complex_tol:.0e} for every network")
 
 # claim: backprop-gradcheck-h-squared [seeds=len(slopes)]
 assert fit.sum() >= 9 and len(slopes) == n_seeds  # nine steps in the fitted range, every seed
@@ -303,6 +324,9 @@ assert all(order - slope_tol < slope < order + slope_tol for slope in slopes)
 assert np.all(errors[:, -1] > rounding_factor * errors.min(axis=1))  # at the smallest h rounding has taken over
 assert eps ** (1 / 3) / 10 <= best_h <= 10 * eps ** (1 / 3) and best_error < err_bound  # best h ~ eps^(1/3)
 assert np.all(np.argmin(errors, axis=1) > np.flatnonzero(fit)[-1])  # every seed's best h is below the fit range
+assert low.sum() >= 9 and abs(rounding_slope - rounding_order) < rounding_slope_tol  # the eps / h law below the best h
+# claim: backprop-complex-step [seeds=len(complex_errors)]
+assert len(complex_errors) == n_seeds and max(complex_errors) < complex_tol < best_error / 100
 # --8<-- [end:gradcheck]
 
 # --8<-- [start:flops]

@@ -28,7 +28,7 @@ def test_engine_matches_autograd_on_device(device: str) -> None:
     ns = run_section("backpropagation", "engine")
     rng = np.random.default_rng(1)
     for f, n_inputs in [(ns["neuron"], 5), (ns["reuse"], 3), (ns["softplus_mix"], 3)]:
-        for point in rng.uniform(0.25, 1.0, size=(10, n_inputs)):
+        for point in rng.uniform(-1.0, 1.0, size=(10, n_inputs)):
             ours, ref = ns["engine_grad"](f, point), ns["torch_grad"](f, point, device)
             assert np.linalg.norm(ours - ref) <= 1e-12 * np.linalg.norm(ref)
 
@@ -98,6 +98,8 @@ def test_mlp_rejects_mismatched_shapes(mlp: dict, change, message: str) -> None:
     [
         # The engine forgets to sum over paths: a reused Value keeps only its last gradient.
         ("backprop-engine-matches-torch", "parent.grad += local * node.grad", "parent.grad = local * node.grad"),
+        # A power rule that forgets the sign of the base, k·|x|^(k−1): wrong wherever a negative number is squared.
+        ("backprop-engine-matches-torch", "(k * self.data ** (k - 1),)", "(k * abs(self.data) ** (k - 1),)"),
         # The figure's neuron with x2 ≠ 0: w2 now gets a gradient.
         ("backprop-chain-rule", "x2_value = 0.0", "x2_value = 0.5"),
         # The backward pass forgets tanh' = 1 − tanh².
