@@ -363,54 +363,87 @@ arch = "-".join(map(str, sizes))
 # ∂L/∂W = hᵀ δ and ∂L/∂h = δ Wᵀ, except that the first layer needs no ∂L/∂x.
 matmul = [2 * batch * a * c for a, c in pairwise(sizes)]
 predicted = 2 * sum(matmul) - matmul[0]
+single = sizes[:1] + sizes[-1:]  # one layer: backward computes only hᵀδ, the same work as the forward pass
+single_arch = "-".join(map(str, single))
 for device in devices:
     fwd, bwd = count_flops(sizes, batch, device)
     fwd_x, bwd_x = count_flops(sizes, batch, device, input_grad=True)
+    fwd_1, bwd_1 = count_flops(single, batch, device)
     # claim: backprop-cost-ratio [devices=devices]
     assert fwd == sum(matmul) and bwd == predicted  # the analysis, exactly
     assert fwd_x == sum(matmul) and bwd_x == 2 * fwd_x  # with ∂L/∂x too, backward is exactly 2F
     assert 1 < bwd / fwd < 2
+    assert bwd_1 == fwd_1 == 2 * batch * single[0] * single[1]  # a single layer: a ratio of exactly 1
 params = sum(a * c + c for a, c in pairwise(sizes))
 print(f"forward {fwd:,} flops, backward {bwd:,} flops: ratio {bwd / fwd:.3f} (predicted {predicted / fwd:.3f})")
 print(f"with the input gradient as well: ratio {bwd_x / fwd_x:.3f}")
+print(f"one layer ({single_arch}): forward {fwd_1:,}, backward {bwd_1:,} flops")
 print(f"central differences would need {2 * params:,} forward passes for the {params:,} parameters")
 # --8<-- [end:flops]
 
 # --8<-- [start:modes]
 import torch
-from torch.func import jvp, vjp
+from torch.func import jvp, vjp, vmap
+from torch.utils.flop_counter import FlopCounterMode
 
 
-def make_f(n_inputs: int, width: int) -> tuple:
-    """A scalar function of n inputs, f(x) = tanh(x W₁) · w₂, and a counter of how often it is evaluated."""
-    gen = torch.Generator().manual_seed(0)
-    W1 = torch.randn(n_inputs, width, generator=gen, dtype=torch.float64) / n_inputs**0.5
-    w2 = torch.randn(width, generator=gen, dtype=torch.float64) / width**0.5
-    calls = [0]
+def matmul_flops(fn) -> tuple[int, torch.Tensor]:
+    """Run fn() and count the floating-point operations of its matrix products, as FlopCounterMode does."""
+    with FlopCounterMode(display=False) as counter:
+        result = fn()
+    return counter.get_total_flops(), result
 
-    def f(x: torch.Tensor) -> torch.Tensor:
-        calls[0] += 1
-        return torch.tanh(x @ W1) @ w2
 
-    return f, calls
+def jacobian_both_ways(f, x: torch.Tensor, n_out: int) -> dict[str, tuple[int, torch.Tensor]]:
+    """The Jacobian of f at x by forward mode (one jvp per input) and reverse mode (one vjp per output)."""
+    basis_in = torch.eye(x.numel(), dtype=x.dtype)
+    basis_out = torch.eye(n_out, dtype=x.dtype)
+
+    def forward_mode() -> torch.Tensor:  # column i is J e_i
+        return vmap(lambda e: jvp(f, (x,), (e,))[1], out_dims=-1)(basis_in).reshape(n_out, -1)
+
+    def reverse_mode() -> torch.Tensor:  # row j is e_jᵀ J
+        value, pullback = vjp(f, x)
+        return vmap(lambda u: pullback(u.reshape(value.shape))[0])(basis_out).reshape(n_out, -1)
+
+    return {"forward": matmul_flops(forward_mode), "reverse": matmul_flops(reverse_mode)}
 
 
 n_inputs, width, tol = 50, 32, 1e-12
-f, calls = make_f(n_inputs, width)
-x = torch.randn(n_inputs, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
-# Forward mode: one Jacobian-vector product J·e_i per input direction gives one partial derivative.
-forward_grad = torch.stack([jvp(f, (x,), (e,))[1] for e in torch.eye(n_inputs, dtype=torch.float64)])
-forward_calls, calls[0] = calls[0], 0
-# Reverse mode: one vector-Jacobian product 1·J gives every partial derivative at once.
-value, pullback = vjp(f, x)
-(reverse_grad,) = pullback(torch.ones_like(value))
-reverse_calls = calls[0]
-gap = ((forward_grad - reverse_grad).norm() / reverse_grad.norm()).item()
-print(f"forward mode: {forward_calls} evaluations, reverse mode: {reverse_calls}, same gradient: {gap < tol}")
+gen = torch.Generator().manual_seed(0)
+W1 = torch.randn(n_inputs, width, generator=gen, dtype=torch.float64) / n_inputs**0.5
+w2 = torch.randn(width, generator=gen, dtype=torch.float64) / width**0.5
+u = torch.randn(width, generator=gen, dtype=torch.float64)
 
-# claim: backprop-forward-vs-reverse
-assert forward_calls == n_inputs and reverse_calls == 1
-assert gap < tol
+
+def f(x: torch.Tensor) -> torch.Tensor:
+    """Many inputs, one output: a loss-like f(x) = tanh(x W₁) · w₂ of n inputs."""
+    return torch.tanh(x @ W1) @ w2
+
+
+def g(t: torch.Tensor) -> torch.Tensor:
+    """One input, many outputs: g(t) = tanh(t u) W₁ᵀ, with n outputs and the same matrix product."""
+    return torch.tanh(t * u) @ W1.T
+
+
+x, t = torch.randn(n_inputs, generator=gen, dtype=torch.float64), torch.ones(1, dtype=torch.float64)
+cost = {}
+for name, fn, point, n_out in [("f", f, x, 1), ("g", g, t, n_inputs)]:
+    evaluation, _ = matmul_flops(lambda fn=fn, point=point: fn(point))
+    runs = jacobian_both_ways(fn, point, n_out)
+    (forward_flops, forward_jac), (reverse_flops, reverse_jac) = runs["forward"], runs["reverse"]
+    gap = ((forward_jac - reverse_jac).norm() / reverse_jac.norm()).item()
+    cost[name] = (forward_flops / evaluation, reverse_flops / evaluation)
+    print(
+        f"{name}: {point.numel()} inputs, {n_out} outputs; the Jacobian costs {cost[name][0]:.0f} evaluations'"
+        f" flops by forward mode, {cost[name][1]:.0f} by reverse mode; same Jacobian: {gap < tol}"
+    )
+    # claim: backprop-forward-vs-reverse
+    assert gap < tol
+f_forward, f_reverse = cost["f"]
+g_forward, g_reverse = cost["g"]
+assert f_forward >= n_inputs and f_reverse <= 2  # gradient of f: forward mode n passes, reverse mode one
+assert g_reverse >= n_inputs and g_forward <= 3  # Jacobian of g: the other way round
 # --8<-- [end:modes]
 
 # --8<-- [start:checkpoint]

@@ -123,8 +123,14 @@ def test_mlp_rejects_mismatched_shapes(mlp: dict, change, message: str) -> None:
         # Forward mode with one direction fewer than inputs misses a partial derivative.
         (
             "backprop-forward-vs-reverse",
-            "torch.eye(n_inputs, dtype=torch.float64)",
-            "torch.eye(n_inputs, dtype=torch.float64)[1:]",
+            "basis_in = torch.eye(x.numel(), dtype=x.dtype)",
+            "basis_in = torch.eye(x.numel(), dtype=x.dtype)[1:]",
+        ),
+        # "Forward mode" that is reverse mode in disguise: same derivatives, but the cost no longer grows with n.
+        (
+            "backprop-forward-vs-reverse",
+            "return vmap(lambda e: jvp(f, (x,), (e,))[1], out_dims=-1)(basis_in)",
+            "return reverse_mode()  # ",
         ),
         # Checkpointing with as many segments as layers saves nothing.
         (
