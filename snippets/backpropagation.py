@@ -503,78 +503,129 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 
-def layer_grad_norms(
-    activation, std: float, device: str, nets: int = 20, depth: int = 12, width: int = 64, residual: bool = False
-) -> np.ndarray:
-    """‖∂L/∂W_l‖ for each layer l of `nets` random deep MLPs with N(0, std²) weights, all at once;
+def layer_norms(
+    activation,
+    std: float,
+    device: str,
+    nets: int = 20,
+    depth: int = 12,
+    width: int = 64,
+    residual: bool = False,
+    loss: str = "mse",
+) -> dict[str, np.ndarray]:
+    """Per-layer sizes in `nets` random bias-free deep MLPs with N(0, std²) weights, all computed at once:
+    ‖∂L/∂W_l‖, the RMS of each layer's input h_{l−1}, ‖∂L/∂h_l‖ for the hidden layers, and ‖Ŷ‖.
     `residual` adds the identity skip h_l = h_{l−1} + σ(h_{l−1} W_l) to each hidden layer."""
-    gen = torch.Generator().manual_seed(0)  # the same draws for every activation and scale
+    gen = torch.Generator().manual_seed(0)  # the same draws for every activation, scale and loss
     x, y = torch.randn(2, nets, 256, width, generator=gen, dtype=torch.float64).to(device)
     weights = [torch.randn(nets, width, width, generator=gen, dtype=torch.float64) for _ in range(depth)]
     weights = [(std * w).to(device).requires_grad_() for w in weights]
-    h = x
+    hs = [x]
     for w in weights[:-1]:
-        h = h + activation(h @ w) if residual else activation(h @ w)  # batched: one network per draw
-    ((h @ weights[-1] - y) ** 2).mean(dim=(1, 2)).sum().backward()  # each network's own MSE
-    return torch.stack([w.grad.norm(dim=(1, 2)) for w in weights], dim=1).cpu().numpy()
+        hs.append(hs[-1] + activation(hs[-1] @ w) if residual else activation(hs[-1] @ w))  # one net per draw
+        hs[-1].retain_grad()
+    out = hs[-1] @ weights[-1]
+    if loss == "mse":
+        per_net = ((out - y) ** 2).mean(dim=(1, 2))
+    else:  # cross-entropy against a random class per sample
+        logits, classes = out.reshape(-1, width), y.argmax(dim=-1).reshape(-1)
+        per_net = F.cross_entropy(logits, classes, reduction="none").reshape(nets, -1).mean(dim=1)
+    per_net.sum().backward()  # each network's own loss
+    sizes = {
+        "weights": [w.grad.norm(dim=(1, 2)) for w in weights],
+        "forward": [h.detach().square().mean(dim=(1, 2)).sqrt() for h in hs],
+        "backward": [h.grad.norm(dim=(1, 2)) for h in hs[1:]],
+    }
+    result = {name: torch.stack(v, dim=1).cpu().numpy() for name, v in sizes.items()}  # (networks, layers)
+    return result | {"output": out.detach().norm(dim=(1, 2)).cpu().numpy()}
 
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 depth, width, nets = 12, 64, 20
-vanish_tol, steady, explode_tol, skip_gain = 1e-5, 10, 1.5, 1e4
+vanish_tol, steady, small, large, shrink_bound, explode_tol, ce_tol = 1e-5, 10, 0.5, 2, 1e-2, 1.5, 8
+skip_gain, skip_floor, skip_ceiling = 1e4, 1e-3, 1e-2
+he_std = math.sqrt(2 / width)  # He: Var = 2 / fan_in
 setups = {  # name: (activation, weight standard deviation)
     "sigmoid, Glorot": (torch.sigmoid, math.sqrt(1 / width)),  # Glorot: Var = 2 / (fan_in + fan_out)
-    "ReLU, He": (torch.relu, math.sqrt(2 / width)),  # He: Var = 2 / fan_in
-    "ReLU, 2 × He std": (torch.relu, 2 * math.sqrt(2 / width)),
+    "ReLU, He": (torch.relu, he_std),
+    f"ReLU, {small} × He std": (torch.relu, small * he_std),
+    f"ReLU, {large} × He std": (torch.relu, large * he_std),
 }
 for device in devices:
-    norms = {name: layer_grad_norms(act, std, device, nets, depth, width) for name, (act, std) in setups.items()}
-    sig, he, big = norms.values()  # each: (networks, layers)
+    runs = {name: layer_norms(act, std, device, nets, depth, width) for name, (act, std) in setups.items()}
+    sig, he, low, big = (run["weights"] for run in runs.values())  # each: (networks, layers)
+    he_run, low_run, big_run = list(runs.values())[1:]
     # claim: backprop-sigmoid-vanishes [networks=len(sig) devices=devices]
     assert sig.shape == (nets, depth)
     assert np.all(sig[:, 0] < vanish_tol * sig[:, -1])  # first layer against last layer
     assert np.all(np.diff(sig, axis=1) > 0)  # smaller at every layer on the way back
     # claim: backprop-he-steady [networks=len(he) devices=devices]
-    assert np.all((he > he[:, -1:] / steady) & (he < steady * he[:, -1:]))  # no layer off by 10× from the last
+    fwd, bwd = he_run["forward"], he_run["backward"]
+    assert np.all((fwd > fwd[:, :1] / steady) & (fwd < steady * fwd[:, :1]))  # forward: against the input
+    assert np.all((bwd > bwd[:, -1:] / steady) & (bwd < steady * bwd[:, -1:]))  # backward: against the last
+    fwd, bwd = low_run["forward"], low_run["backward"]
+    assert np.all(fwd[:, -1] < shrink_bound * fwd[:, 0]) and np.all(bwd[:, 0] < shrink_bound * bwd[:, -1])
+    for g in (he, low):  # the layer-to-layer ratio of weight gradients cannot tell the two scales apart
+        assert np.all((g > g[:, -1:] / steady) & (g < steady * g[:, -1:]))
     # claim: backprop-relu-explodes [networks=len(big) devices=devices]
-    # With weights 2× larger each ReLU layer doubles the signal: out ∝ 2^L, so ∂L/∂out ∝ 2^L, and
-    # ∂L/∂W_l = h_{l−1}ᵀ δ_l ∝ 2^(l−1) · 2^L · 2^(L−l) = 2^(2L−1) at every layer.
+    # relu(2z) = 2 relu(z): with weights 2× larger, h_l is exactly 2^l times larger and Ŷ 2^L times. MSE with
+    # Ŷ ≫ Y makes ∂L/∂Ŷ ∝ 2^L; going back to layer l multiplies by 2^(L−l); so ∂L/∂W_l = h_{l−1}ᵀ δ_l ∝ 2^(2L−1).
     growth = big / he
-    assert np.all((growth > 2 ** (2 * depth - 1) / explode_tol) & (growth < explode_tol * 2 ** (2 * depth - 1)))
+    assert np.allclose(big_run["output"] / he_run["output"], large**depth, rtol=1e-12)  # the forward blow-up
+    power = large ** (2 * depth - 1)  # 2^(2L−1)
+    assert np.all((growth > power / explode_tol) & (growth < explode_tol * power))
+    he_ce = layer_norms(torch.relu, he_std, device, nets, depth, width, loss="ce")["weights"]
+    big_ce = layer_norms(torch.relu, large * he_std, device, nets, depth, width, loss="ce")["weights"]
+    ce_growth = big_ce / he_ce  # ∂L/∂logits of cross-entropy is bounded: only the 2^(L−1) inside the network
+    assert np.all((ce_growth > large ** (depth - 1)) & (ce_growth < ce_tol * large ** (depth - 1)))
     # claim: backprop-residual-remedy [networks=len(sig) devices=devices]
-    skip = layer_grad_norms(torch.sigmoid, math.sqrt(1 / width), device, nets, depth, width, residual=True)
-    gain = (skip[:, 0] / skip[:, -1]) / (sig[:, 0] / sig[:, -1])  # first-to-last ratio, with over without skips
+    skip_run = layer_norms(torch.sigmoid, math.sqrt(1 / width), device, nets, depth, width, residual=True)
+    skip, stream = skip_run["weights"], skip_run["forward"]
+    skip_ratio = skip[:, 0] / skip[:, -1]
+    gain = skip_ratio / (sig[:, 0] / sig[:, -1])  # first-to-last ratio, with over without skips
     assert np.all(gain > skip_gain)
+    assert np.all((skip_ratio > skip_floor) & (skip_ratio < skip_ceiling))  # better, but far from equal
+    assert np.all(skip.argmin(axis=1) == 0) and np.all(skip.argmax(axis=1) == depth - 1)
+    assert np.all(np.diff(stream, axis=1) > 0)  # each skip adds σ(·) > 0: the residual stream grows
     if device == "cpu":
-        shown, shown_gain = norms, gain
+        shown, shown_ce, shown_skip = {name: run["weights"] for name, run in runs.items()}, ce_growth, skip_ratio
+        shown_stream = np.median(stream, axis=0)
 for name, g in shown.items():
     first, last = np.median(g[:, 0]), np.median(g[:, -1])
-    print(f"{name:16s}  median ‖∂L/∂W‖: layer 1 {first:.1e}, layer {depth} {last:.1e}, ratio {first / last:.1e}")
-growth = shown["ReLU, 2 × He std"] / shown["ReLU, He"]
+    print(f"{name:18s} median ‖∂L/∂W‖: layer 1 {first:.1e}, layer {depth} {last:.1e}, ratio {first / last:.1e}")
+growth = shown[f"ReLU, {large} × He std"] / shown["ReLU, He"]
 exponent = 2 * depth - 1
 print(
-    f"2 × He std over He, all layers, nets: {growth.min():.2e} to {growth.max():.2e}; 2^{exponent} = {2**exponent:.2e}"
+    f"{large} × He std over He, MSE, every layer and net: {growth.min():.2e} to {growth.max():.2e};"
+    f" 2^{exponent} = {2**exponent:.2e}"
 )
-print(f"sigmoid with skip connections: first-to-last ratio more than {skip_gain:.0e} times larger in every network")
+print(f"the same, cross-entropy: {shown_ce.min():.1e} to {shown_ce.max():.1e}; 2^{depth - 1} = {2 ** (depth - 1):,}")
+print(f"sigmoid with skip connections: first-to-last ratio {shown_skip.min():.1e} to {shown_skip.max():.1e}")
 sig_median = np.median(shown["sigmoid, Glorot"], axis=0)
-he_median, big_median = np.median(shown["ReLU, He"], axis=0), np.median(shown["ReLU, 2 × He std"], axis=0)
+he_median, big_median = np.median(shown["ReLU, He"], axis=0), np.median(shown[f"ReLU, {large} × He std"], axis=0)
+low_median = np.median(shown[f"ReLU, {small} × He std"], axis=0)
+shrink = shown[f"ReLU, {small} × He std"] / shown["ReLU, He"]  # every weight gradient, against its He value
 per_layer = (sig_median[-1] / sig_median[0]) ** (1 / (depth - 1))  # the sigmoid's shrink factor per layer
 spread = math.floor(math.log10(sig_median[-1] / sig_median[0]))  # orders of magnitude from last to first
 
-fig, ax = plt.subplots(figsize=(7, 3.6))
+fig, ax = plt.subplots(figsize=(7, 3.8))
 layer = np.arange(1, depth + 1)
-for (name, g), color in zip(shown.items(), ["C0", "C2", "C3"], strict=True):
+for (name, g), color in zip(shown.items(), ["C0", "C2", "C1", "C3"], strict=True):
     ax.fill_between(layer, g.min(axis=0), g.max(axis=0), color=color, alpha=0.2, lw=0)
     ax.plot(layer, np.median(g, axis=0), "o-", ms=3, color=color, label=name)
-ax.set(yscale="log", ylim=(1e-9, 1e13), xticks=layer, xlabel="layer $l$ (1 = next to the input)")
+ax.set(yscale="log", ylim=(1e-9, 1e15), xticks=layer, xlabel="layer $l$ (1 = next to the input)")
 ax.set(
     ylabel=r"$\|\partial L / \partial W_l\|$", title=f"{depth}-layer MLPs: median and range over {len(sig)} networks"
 )
-ax.legend(loc="upper center", ncols=3)
+ax.legend(loc="upper center", ncols=2, fontsize=8)
 fig.tight_layout()
 fig.savefig("backpropagation-vanishing.svg")
+# The figure shows what its alt text says: sigmoid falls at every layer, both ReLU scales stay flat.
+assert np.all(np.diff(sig_median) > 0) and he_median.max() < steady * he_median.min()
+assert big_median.max() < steady * big_median.min() and low_median.max() < steady * low_median.min()
 # --8<-- [end:vanishing]
 
 # --8<-- [start:step]
@@ -608,3 +659,31 @@ unchanged, gap, loss, new_loss = one_step("cpu", lr)
 print(f"weights unchanged by backward(): {unchanged}")
 print(f"step() moved each weight by −{lr} × its gradient, to within {step_tol:.0e}; loss {loss:.4f} → {new_loss:.4f}")
 # --8<-- [end:step]
+
+# --8<-- [start:kink]
+import torch
+
+
+def autograd_slope(f, x: float) -> float:
+    """What backpropagation returns as df/dx at x: the chain rule with each op's conventional derivative."""
+    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    f(t).backward()
+    return t.grad.item()
+
+
+def identity_by_relus(x: torch.Tensor) -> torch.Tensor:
+    """relu(x) − relu(−x), which equals x everywhere: its true derivative is 1 at every point."""
+    return torch.relu(x) - torch.relu(-x)
+
+
+kink, away, h = 0.0, 0.5, 1e-6
+at_kink, off_kink = autograd_slope(identity_by_relus, kink), autograd_slope(identity_by_relus, away)
+plus, minus = (torch.tensor(kink + s * h, dtype=torch.float64) for s in (1, -1))
+difference = (identity_by_relus(plus) - identity_by_relus(minus)).item() / (2 * h)
+print(f"relu(x) - relu(-x): autograd slope {at_kink} at x = {kink}, {off_kink} at x = {away}")
+print(f"central difference at x = {kink}: {difference:.6f}")
+
+# claim: backprop-kink
+assert off_kink == 1.0 and at_kink == 0.0  # relu'(0) is taken as 0 in both terms: 0 − 0 instead of 1
+assert abs(difference - 1) < 1e-6  # the function is the identity, slope 1, at the kink too
+# --8<-- [end:kink]
