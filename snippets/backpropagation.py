@@ -96,18 +96,20 @@ def torch_grad(f, point: np.ndarray, device: str) -> np.ndarray:
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 rng = np.random.default_rng(0)
-n_points, tol, points = 20, 1e-12, 0
+n_points, tol, box, points, negative_bases = 20, 1e-12, 1.0, 0, 0
 for f, n_inputs in [(neuron, 5), (reuse, 3), (softplus_mix, 3)]:
     shown = np.linspace(0.3, 0.9, n_inputs)
     print(f"{f.__name__:13s} engine {np.round(engine_grad(f, shown), 6)}")
     print(f"{'':13s} torch  {np.round(torch_grad(f, shown, 'cpu'), 6)}")
-    for point in rng.uniform(0.25, 1.0, size=(n_points, n_inputs)):  # random points in [0.25, 1]
+    for point in rng.uniform(-box, box, size=(n_points, n_inputs)):  # both signs: negative bases and divisors
         points += 1
+        negative_bases += f is reuse and point[0] * (point[1] + 1) < 0  # (x·y + x)² of a negative number
         ours = engine_grad(f, point)
         for device in devices:
             ref = torch_grad(f, point, device)
             # claim: backprop-engine-matches-torch [points=points devices=devices]
             assert np.linalg.norm(ours - ref) <= tol * np.linalg.norm(ref)
+assert negative_bases > 0  # the points include powers of negative numbers
 # --8<-- [end:engine]
 
 # --8<-- [start:graph]
@@ -238,13 +240,18 @@ def flat(grads: list) -> np.ndarray:
 
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-sizes, n_samples, n_seeds, tol, floor = [3, 16, 16, 2], 32, 20, 1e-12, 1e-14
-arch, worst = "-".join(map(str, sizes)), 0.0
+sizes, n_samples, n_seeds, tol, floor, rounding = [3, 16, 16, 2], 32, 20, 1e-12, 1e-14, 1e-15
+arch, worst, worst_extended = "-".join(map(str, sizes)), 0.0, 0.0
+extended = np.longdouble  # 64 significand bits on x86-64 (quadruple precision on some other machines)
 for seed in range(n_seeds):
     rng = np.random.default_rng(seed)
     X, Y = rng.normal(size=(n_samples, sizes[0])), rng.normal(size=(n_samples, sizes[-1]))
     params = init_mlp(sizes, rng)
     loss, grads = loss_and_grads(X, Y, params)
+    # The same float64 inputs, backpropagated in extended precision: how far rounding moved our gradient.
+    wide = [(W.astype(extended), b.astype(extended)) for W, b in params]
+    reference = flat(loss_and_grads(X.astype(extended), Y.astype(extended), wide)[1])
+    worst_extended = max(worst_extended, float(np.linalg.norm(flat(grads) - reference) / np.linalg.norm(reference)))
     for device in devices:
         ref_loss, ref = torch_loss_and_grads(X, Y, params, device)
         worst = max(worst, np.linalg.norm(flat(grads) - flat(ref)) / np.linalg.norm(flat(ref)))
@@ -252,7 +259,9 @@ for seed in range(n_seeds):
         assert abs(loss - ref_loss) <= tol * ref_loss
         assert np.linalg.norm(flat(grads) - flat(ref)) <= tol * np.linalg.norm(flat(ref))
 print(f"largest relative gap to autograd over {n_seeds} seeds: below {floor:.0e}")
+print(f"largest relative gap to the extended-precision computation: below {rounding:.0e}")
 assert worst < floor  # what the output and the text say: exact up to rounding
+assert np.finfo(extended).eps < np.finfo(float).eps / 1000 and worst_extended < rounding
 try:
     loss_and_grads(X[:, :2], Y, params)  # a wrong input width
 except ValueError as error:
@@ -274,10 +283,17 @@ def central_difference(X, Y, params: list, direction: list, h: float) -> float:
     return (loss_and_grads(X, Y, plus)[0] - loss_and_grads(X, Y, minus)[0]) / (2 * h)
 
 
+def complex_step(X, Y, params: list, direction: list, h: float) -> float:
+    """Im L(θ + ihv) / h: the directional derivative with no subtraction, hence no cancellation."""
+    out = forward(X, shifted(params, direction, 1j * h))[-1]  # tanh and the squares extend to complex numbers
+    return float(np.mean((out - Y) ** 2).imag / h)
+
+
 steps = np.logspace(-1, -9, 33)  # h from 0.1 down to 1e-9, four per decade
 n_seeds, order, slope_tol, fit_low, fit_high, rounding_factor = 20, 2, 0.1, 1e-4, 1e-2, 10
+rounding_high, rounding_order, rounding_slope_tol, tiny_h, complex_tol = 1e-7, -1, 0.15, 1e-20, 1e-13
 eps = np.finfo(float).eps  # the relative rounding error of one float64 operation
-slopes, errors = [], []
+slopes, errors, complex_errors = [], [], []
 for seed in range(n_seeds):
     rng = np.random.default_rng(seed)
     X, Y, params = rng.normal(size=(32, 3)), rng.normal(size=(32, 2)), init_mlp([3, 16, 16, 2], rng)
@@ -287,15 +303,20 @@ for seed in range(n_seeds):
     fit = (steps <= fit_high * (1 + 1e-9)) & (steps >= fit_low * (1 - 1e-9))  # where truncation dominates
     slopes.append(np.polyfit(np.log10(steps[fit]), np.log10(error[fit]), 1)[0])
     errors.append(error)
+    complex_errors.append(abs(complex_step(X, Y, params, direction, tiny_h) - exact) / abs(exact))
 errors = np.array(errors)  # (seed, h)
 median = np.median(errors, axis=0)
 best_h, best_error, err_bound = steps[np.argmin(median)], median.min(), 1e-10
+low = steps <= rounding_high * (1 + 1e-9)  # where rounding dominates: the error should grow like eps / h
+rounding_slope = np.polyfit(np.log10(steps[low]), np.log10(median[low]), 1)[0]
 shown = steps >= 1e-5 * (1 - 1e-9)  # where truncation dominates; below, the digits are rounding noise
 print("h              " + " ".join(f"{h:7.0e}" for h in steps[shown][::4]))
 print("median error   " + " ".join(f"{e:7.0e}" for e in median[shown][::4]))
 print(f"slope of log error against log h on [{fit_low:.0e}, {fit_high:.0e}]: {min(slopes):.3f} to {max(slopes):.3f}")
 print(f"smallest median error: below {err_bound:.0e}, at h within 10x of eps^(1/3) = {eps ** (1 / 3):.1e}")
 print(f"at h = {steps[-1]:.0e}: more than {rounding_factor} times each network's smallest error")
+print(f"slope of log median error against log h on [{steps[-1]:.0e}, {rounding_high:.0e}]: {rounding_slope:.2f}")
+print(f"complex step, h = {tiny_h:.0e}: relative error below {complex_tol:.0e} for every network")
 
 # claim: backprop-gradcheck-h-squared [seeds=len(slopes)]
 assert fit.sum() >= 9 and len(slopes) == n_seeds  # nine steps in the fitted range, every seed
@@ -303,6 +324,9 @@ assert all(order - slope_tol < slope < order + slope_tol for slope in slopes)
 assert np.all(errors[:, -1] > rounding_factor * errors.min(axis=1))  # at the smallest h rounding has taken over
 assert eps ** (1 / 3) / 10 <= best_h <= 10 * eps ** (1 / 3) and best_error < err_bound  # best h ~ eps^(1/3)
 assert np.all(np.argmin(errors, axis=1) > np.flatnonzero(fit)[-1])  # every seed's best h is below the fit range
+assert low.sum() >= 9 and abs(rounding_slope - rounding_order) < rounding_slope_tol  # the eps / h law below the best h
+# claim: backprop-complex-step [seeds=len(complex_errors)]
+assert len(complex_errors) == n_seeds and max(complex_errors) < complex_tol < best_error / 100
 # --8<-- [end:gradcheck]
 
 # --8<-- [start:flops]
@@ -339,54 +363,87 @@ arch = "-".join(map(str, sizes))
 # ∂L/∂W = hᵀ δ and ∂L/∂h = δ Wᵀ, except that the first layer needs no ∂L/∂x.
 matmul = [2 * batch * a * c for a, c in pairwise(sizes)]
 predicted = 2 * sum(matmul) - matmul[0]
+single = sizes[:1] + sizes[-1:]  # one layer: backward computes only hᵀδ, the same work as the forward pass
+single_arch = "-".join(map(str, single))
 for device in devices:
     fwd, bwd = count_flops(sizes, batch, device)
     fwd_x, bwd_x = count_flops(sizes, batch, device, input_grad=True)
+    fwd_1, bwd_1 = count_flops(single, batch, device)
     # claim: backprop-cost-ratio [devices=devices]
     assert fwd == sum(matmul) and bwd == predicted  # the analysis, exactly
     assert fwd_x == sum(matmul) and bwd_x == 2 * fwd_x  # with ∂L/∂x too, backward is exactly 2F
     assert 1 < bwd / fwd < 2
+    assert bwd_1 == fwd_1 == 2 * batch * single[0] * single[1]  # a single layer: a ratio of exactly 1
 params = sum(a * c + c for a, c in pairwise(sizes))
 print(f"forward {fwd:,} flops, backward {bwd:,} flops: ratio {bwd / fwd:.3f} (predicted {predicted / fwd:.3f})")
 print(f"with the input gradient as well: ratio {bwd_x / fwd_x:.3f}")
+print(f"one layer ({single_arch}): forward {fwd_1:,}, backward {bwd_1:,} flops")
 print(f"central differences would need {2 * params:,} forward passes for the {params:,} parameters")
 # --8<-- [end:flops]
 
 # --8<-- [start:modes]
 import torch
-from torch.func import jvp, vjp
+from torch.func import jvp, vjp, vmap
+from torch.utils.flop_counter import FlopCounterMode
 
 
-def make_f(n_inputs: int, width: int) -> tuple:
-    """A scalar function of n inputs, f(x) = tanh(x W₁) · w₂, and a counter of how often it is evaluated."""
-    gen = torch.Generator().manual_seed(0)
-    W1 = torch.randn(n_inputs, width, generator=gen, dtype=torch.float64) / n_inputs**0.5
-    w2 = torch.randn(width, generator=gen, dtype=torch.float64) / width**0.5
-    calls = [0]
+def matmul_flops(fn) -> tuple[int, torch.Tensor]:
+    """Run fn() and count the floating-point operations of its matrix products, as FlopCounterMode does."""
+    with FlopCounterMode(display=False) as counter:
+        result = fn()
+    return counter.get_total_flops(), result
 
-    def f(x: torch.Tensor) -> torch.Tensor:
-        calls[0] += 1
-        return torch.tanh(x @ W1) @ w2
 
-    return f, calls
+def jacobian_both_ways(f, x: torch.Tensor, n_out: int) -> dict[str, tuple[int, torch.Tensor]]:
+    """The Jacobian of f at x by forward mode (one jvp per input) and reverse mode (one vjp per output)."""
+    basis_in = torch.eye(x.numel(), dtype=x.dtype)
+    basis_out = torch.eye(n_out, dtype=x.dtype)
+
+    def forward_mode() -> torch.Tensor:  # column i is J e_i
+        return vmap(lambda e: jvp(f, (x,), (e,))[1], out_dims=-1)(basis_in).reshape(n_out, -1)
+
+    def reverse_mode() -> torch.Tensor:  # row j is e_jᵀ J
+        value, pullback = vjp(f, x)
+        return vmap(lambda u: pullback(u.reshape(value.shape))[0])(basis_out).reshape(n_out, -1)
+
+    return {"forward": matmul_flops(forward_mode), "reverse": matmul_flops(reverse_mode)}
 
 
 n_inputs, width, tol = 50, 32, 1e-12
-f, calls = make_f(n_inputs, width)
-x = torch.randn(n_inputs, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
-# Forward mode: one Jacobian-vector product J·e_i per input direction gives one partial derivative.
-forward_grad = torch.stack([jvp(f, (x,), (e,))[1] for e in torch.eye(n_inputs, dtype=torch.float64)])
-forward_calls, calls[0] = calls[0], 0
-# Reverse mode: one vector-Jacobian product 1·J gives every partial derivative at once.
-value, pullback = vjp(f, x)
-(reverse_grad,) = pullback(torch.ones_like(value))
-reverse_calls = calls[0]
-gap = ((forward_grad - reverse_grad).norm() / reverse_grad.norm()).item()
-print(f"forward mode: {forward_calls} evaluations, reverse mode: {reverse_calls}, same gradient: {gap < tol}")
+gen = torch.Generator().manual_seed(0)
+W1 = torch.randn(n_inputs, width, generator=gen, dtype=torch.float64) / n_inputs**0.5
+w2 = torch.randn(width, generator=gen, dtype=torch.float64) / width**0.5
+u = torch.randn(width, generator=gen, dtype=torch.float64)
 
-# claim: backprop-forward-vs-reverse
-assert forward_calls == n_inputs and reverse_calls == 1
-assert gap < tol
+
+def f(x: torch.Tensor) -> torch.Tensor:
+    """Many inputs, one output: a loss-like f(x) = tanh(x W₁) · w₂ of n inputs."""
+    return torch.tanh(x @ W1) @ w2
+
+
+def g(t: torch.Tensor) -> torch.Tensor:
+    """One input, many outputs: g(t) = tanh(t u) W₁ᵀ, with n outputs and the same matrix product."""
+    return torch.tanh(t * u) @ W1.T
+
+
+x, t = torch.randn(n_inputs, generator=gen, dtype=torch.float64), torch.ones(1, dtype=torch.float64)
+cost = {}
+for name, fn, point, n_out in [("f", f, x, 1), ("g", g, t, n_inputs)]:
+    evaluation, _ = matmul_flops(lambda fn=fn, point=point: fn(point))
+    runs = jacobian_both_ways(fn, point, n_out)
+    (forward_flops, forward_jac), (reverse_flops, reverse_jac) = runs["forward"], runs["reverse"]
+    gap = ((forward_jac - reverse_jac).norm() / reverse_jac.norm()).item()
+    cost[name] = (forward_flops / evaluation, reverse_flops / evaluation)
+    print(
+        f"{name}: {point.numel()} inputs, {n_out} outputs; the Jacobian costs {cost[name][0]:.0f} evaluations'"
+        f" flops by forward mode, {cost[name][1]:.0f} by reverse mode; same Jacobian: {gap < tol}"
+    )
+    # claim: backprop-forward-vs-reverse
+    assert gap < tol
+f_forward, f_reverse = cost["f"]
+g_forward, g_reverse = cost["g"]
+assert f_forward >= n_inputs and f_reverse <= 2  # gradient of f: forward mode n passes, reverse mode one
+assert g_reverse >= n_inputs and g_forward <= 3  # Jacobian of g: the other way round
 # --8<-- [end:modes]
 
 # --8<-- [start:checkpoint]
@@ -446,78 +503,129 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 
-def layer_grad_norms(
-    activation, std: float, device: str, nets: int = 20, depth: int = 12, width: int = 64, residual: bool = False
-) -> np.ndarray:
-    """‖∂L/∂W_l‖ for each layer l of `nets` random deep MLPs with N(0, std²) weights, all at once;
+def layer_norms(
+    activation,
+    std: float,
+    device: str,
+    nets: int = 20,
+    depth: int = 12,
+    width: int = 64,
+    residual: bool = False,
+    loss: str = "mse",
+) -> dict[str, np.ndarray]:
+    """Per-layer sizes in `nets` random bias-free deep MLPs with N(0, std²) weights, all computed at once:
+    ‖∂L/∂W_l‖, the RMS of each layer's input h_{l−1}, ‖∂L/∂h_l‖ for the hidden layers, and ‖Ŷ‖.
     `residual` adds the identity skip h_l = h_{l−1} + σ(h_{l−1} W_l) to each hidden layer."""
-    gen = torch.Generator().manual_seed(0)  # the same draws for every activation and scale
+    gen = torch.Generator().manual_seed(0)  # the same draws for every activation, scale and loss
     x, y = torch.randn(2, nets, 256, width, generator=gen, dtype=torch.float64).to(device)
     weights = [torch.randn(nets, width, width, generator=gen, dtype=torch.float64) for _ in range(depth)]
     weights = [(std * w).to(device).requires_grad_() for w in weights]
-    h = x
+    hs = [x]
     for w in weights[:-1]:
-        h = h + activation(h @ w) if residual else activation(h @ w)  # batched: one network per draw
-    ((h @ weights[-1] - y) ** 2).mean(dim=(1, 2)).sum().backward()  # each network's own MSE
-    return torch.stack([w.grad.norm(dim=(1, 2)) for w in weights], dim=1).cpu().numpy()
+        hs.append(hs[-1] + activation(hs[-1] @ w) if residual else activation(hs[-1] @ w))  # one net per draw
+        hs[-1].retain_grad()
+    out = hs[-1] @ weights[-1]
+    if loss == "mse":
+        per_net = ((out - y) ** 2).mean(dim=(1, 2))
+    else:  # cross-entropy against a random class per sample
+        logits, classes = out.reshape(-1, width), y.argmax(dim=-1).reshape(-1)
+        per_net = F.cross_entropy(logits, classes, reduction="none").reshape(nets, -1).mean(dim=1)
+    per_net.sum().backward()  # each network's own loss
+    sizes = {
+        "weights": [w.grad.norm(dim=(1, 2)) for w in weights],
+        "forward": [h.detach().square().mean(dim=(1, 2)).sqrt() for h in hs],
+        "backward": [h.grad.norm(dim=(1, 2)) for h in hs[1:]],
+    }
+    result = {name: torch.stack(v, dim=1).cpu().numpy() for name, v in sizes.items()}  # (networks, layers)
+    return result | {"output": out.detach().norm(dim=(1, 2)).cpu().numpy()}
 
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 depth, width, nets = 12, 64, 20
-vanish_tol, steady, explode_tol, skip_gain = 1e-5, 10, 1.5, 1e4
+vanish_tol, steady, small, large, shrink_bound, explode_tol, ce_tol = 1e-5, 10, 0.5, 2, 1e-2, 1.5, 8
+skip_gain, skip_floor, skip_ceiling = 1e4, 1e-3, 1e-2
+he_std = math.sqrt(2 / width)  # He: Var = 2 / fan_in
 setups = {  # name: (activation, weight standard deviation)
     "sigmoid, Glorot": (torch.sigmoid, math.sqrt(1 / width)),  # Glorot: Var = 2 / (fan_in + fan_out)
-    "ReLU, He": (torch.relu, math.sqrt(2 / width)),  # He: Var = 2 / fan_in
-    "ReLU, 2 × He std": (torch.relu, 2 * math.sqrt(2 / width)),
+    "ReLU, He": (torch.relu, he_std),
+    f"ReLU, {small} × He std": (torch.relu, small * he_std),
+    f"ReLU, {large} × He std": (torch.relu, large * he_std),
 }
 for device in devices:
-    norms = {name: layer_grad_norms(act, std, device, nets, depth, width) for name, (act, std) in setups.items()}
-    sig, he, big = norms.values()  # each: (networks, layers)
+    runs = {name: layer_norms(act, std, device, nets, depth, width) for name, (act, std) in setups.items()}
+    sig, he, low, big = (run["weights"] for run in runs.values())  # each: (networks, layers)
+    he_run, low_run, big_run = list(runs.values())[1:]
     # claim: backprop-sigmoid-vanishes [networks=len(sig) devices=devices]
     assert sig.shape == (nets, depth)
     assert np.all(sig[:, 0] < vanish_tol * sig[:, -1])  # first layer against last layer
     assert np.all(np.diff(sig, axis=1) > 0)  # smaller at every layer on the way back
     # claim: backprop-he-steady [networks=len(he) devices=devices]
-    assert np.all((he > he[:, -1:] / steady) & (he < steady * he[:, -1:]))  # no layer off by 10× from the last
+    fwd, bwd = he_run["forward"], he_run["backward"]
+    assert np.all((fwd > fwd[:, :1] / steady) & (fwd < steady * fwd[:, :1]))  # forward: against the input
+    assert np.all((bwd > bwd[:, -1:] / steady) & (bwd < steady * bwd[:, -1:]))  # backward: against the last
+    fwd, bwd = low_run["forward"], low_run["backward"]
+    assert np.all(fwd[:, -1] < shrink_bound * fwd[:, 0]) and np.all(bwd[:, 0] < shrink_bound * bwd[:, -1])
+    for g in (he, low):  # the layer-to-layer ratio of weight gradients cannot tell the two scales apart
+        assert np.all((g > g[:, -1:] / steady) & (g < steady * g[:, -1:]))
     # claim: backprop-relu-explodes [networks=len(big) devices=devices]
-    # With weights 2× larger each ReLU layer doubles the signal: out ∝ 2^L, so ∂L/∂out ∝ 2^L, and
-    # ∂L/∂W_l = h_{l−1}ᵀ δ_l ∝ 2^(l−1) · 2^L · 2^(L−l) = 2^(2L−1) at every layer.
+    # relu(2z) = 2 relu(z): with weights 2× larger, h_l is exactly 2^l times larger and Ŷ 2^L times. MSE with
+    # Ŷ ≫ Y makes ∂L/∂Ŷ ∝ 2^L; going back to layer l multiplies by 2^(L−l); so ∂L/∂W_l = h_{l−1}ᵀ δ_l ∝ 2^(2L−1).
     growth = big / he
-    assert np.all((growth > 2 ** (2 * depth - 1) / explode_tol) & (growth < explode_tol * 2 ** (2 * depth - 1)))
+    assert np.allclose(big_run["output"] / he_run["output"], large**depth, rtol=1e-12)  # the forward blow-up
+    power = large ** (2 * depth - 1)  # 2^(2L−1)
+    assert np.all((growth > power / explode_tol) & (growth < explode_tol * power))
+    he_ce = layer_norms(torch.relu, he_std, device, nets, depth, width, loss="ce")["weights"]
+    big_ce = layer_norms(torch.relu, large * he_std, device, nets, depth, width, loss="ce")["weights"]
+    ce_growth = big_ce / he_ce  # ∂L/∂logits of cross-entropy is bounded: only the 2^(L−1) inside the network
+    assert np.all((ce_growth > large ** (depth - 1)) & (ce_growth < ce_tol * large ** (depth - 1)))
     # claim: backprop-residual-remedy [networks=len(sig) devices=devices]
-    skip = layer_grad_norms(torch.sigmoid, math.sqrt(1 / width), device, nets, depth, width, residual=True)
-    gain = (skip[:, 0] / skip[:, -1]) / (sig[:, 0] / sig[:, -1])  # first-to-last ratio, with over without skips
+    skip_run = layer_norms(torch.sigmoid, math.sqrt(1 / width), device, nets, depth, width, residual=True)
+    skip, stream = skip_run["weights"], skip_run["forward"]
+    skip_ratio = skip[:, 0] / skip[:, -1]
+    gain = skip_ratio / (sig[:, 0] / sig[:, -1])  # first-to-last ratio, with over without skips
     assert np.all(gain > skip_gain)
+    assert np.all((skip_ratio > skip_floor) & (skip_ratio < skip_ceiling))  # better, but far from equal
+    assert np.all(skip.argmin(axis=1) == 0) and np.all(skip.argmax(axis=1) == depth - 1)
+    assert np.all(np.diff(stream, axis=1) > 0)  # each skip adds σ(·) > 0: the residual stream grows
     if device == "cpu":
-        shown, shown_gain = norms, gain
+        shown, shown_ce, shown_skip = {name: run["weights"] for name, run in runs.items()}, ce_growth, skip_ratio
+        shown_stream = np.median(stream, axis=0)
 for name, g in shown.items():
     first, last = np.median(g[:, 0]), np.median(g[:, -1])
-    print(f"{name:16s}  median ‖∂L/∂W‖: layer 1 {first:.1e}, layer {depth} {last:.1e}, ratio {first / last:.1e}")
-growth = shown["ReLU, 2 × He std"] / shown["ReLU, He"]
+    print(f"{name:18s} median ‖∂L/∂W‖: layer 1 {first:.1e}, layer {depth} {last:.1e}, ratio {first / last:.1e}")
+growth = shown[f"ReLU, {large} × He std"] / shown["ReLU, He"]
 exponent = 2 * depth - 1
 print(
-    f"2 × He std over He, all layers, nets: {growth.min():.2e} to {growth.max():.2e}; 2^{exponent} = {2**exponent:.2e}"
+    f"{large} × He std over He, MSE, every layer and net: {growth.min():.2e} to {growth.max():.2e};"
+    f" 2^{exponent} = {2**exponent:.2e}"
 )
-print(f"sigmoid with skip connections: first-to-last ratio more than {skip_gain:.0e} times larger in every network")
+print(f"the same, cross-entropy: {shown_ce.min():.1e} to {shown_ce.max():.1e}; 2^{depth - 1} = {2 ** (depth - 1):,}")
+print(f"sigmoid with skip connections: first-to-last ratio {shown_skip.min():.1e} to {shown_skip.max():.1e}")
 sig_median = np.median(shown["sigmoid, Glorot"], axis=0)
-he_median, big_median = np.median(shown["ReLU, He"], axis=0), np.median(shown["ReLU, 2 × He std"], axis=0)
+he_median, big_median = np.median(shown["ReLU, He"], axis=0), np.median(shown[f"ReLU, {large} × He std"], axis=0)
+low_median = np.median(shown[f"ReLU, {small} × He std"], axis=0)
+shrink = shown[f"ReLU, {small} × He std"] / shown["ReLU, He"]  # every weight gradient, against its He value
 per_layer = (sig_median[-1] / sig_median[0]) ** (1 / (depth - 1))  # the sigmoid's shrink factor per layer
 spread = math.floor(math.log10(sig_median[-1] / sig_median[0]))  # orders of magnitude from last to first
 
-fig, ax = plt.subplots(figsize=(7, 3.6))
+fig, ax = plt.subplots(figsize=(7, 3.8))
 layer = np.arange(1, depth + 1)
-for (name, g), color in zip(shown.items(), ["C0", "C2", "C3"], strict=True):
+for (name, g), color in zip(shown.items(), ["C0", "C2", "C1", "C3"], strict=True):
     ax.fill_between(layer, g.min(axis=0), g.max(axis=0), color=color, alpha=0.2, lw=0)
     ax.plot(layer, np.median(g, axis=0), "o-", ms=3, color=color, label=name)
-ax.set(yscale="log", ylim=(1e-9, 1e13), xticks=layer, xlabel="layer $l$ (1 = next to the input)")
+ax.set(yscale="log", ylim=(1e-9, 1e15), xticks=layer, xlabel="layer $l$ (1 = next to the input)")
 ax.set(
     ylabel=r"$\|\partial L / \partial W_l\|$", title=f"{depth}-layer MLPs: median and range over {len(sig)} networks"
 )
-ax.legend(loc="upper center", ncols=3)
+ax.legend(loc="upper center", ncols=2, fontsize=8)
 fig.tight_layout()
 fig.savefig("backpropagation-vanishing.svg")
+# The figure shows what its alt text says: sigmoid falls at every layer, both ReLU scales stay flat.
+assert np.all(np.diff(sig_median) > 0) and he_median.max() < steady * he_median.min()
+assert big_median.max() < steady * big_median.min() and low_median.max() < steady * low_median.min()
 # --8<-- [end:vanishing]
 
 # --8<-- [start:step]
@@ -551,3 +659,31 @@ unchanged, gap, loss, new_loss = one_step("cpu", lr)
 print(f"weights unchanged by backward(): {unchanged}")
 print(f"step() moved each weight by −{lr} × its gradient, to within {step_tol:.0e}; loss {loss:.4f} → {new_loss:.4f}")
 # --8<-- [end:step]
+
+# --8<-- [start:kink]
+import torch
+
+
+def autograd_slope(f, x: float) -> float:
+    """What backpropagation returns as df/dx at x: the chain rule with each op's conventional derivative."""
+    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    f(t).backward()
+    return t.grad.item()
+
+
+def identity_by_relus(x: torch.Tensor) -> torch.Tensor:
+    """relu(x) − relu(−x), which equals x everywhere: its true derivative is 1 at every point."""
+    return torch.relu(x) - torch.relu(-x)
+
+
+kink, away, h = 0.0, 0.5, 1e-6
+at_kink, off_kink = autograd_slope(identity_by_relus, kink), autograd_slope(identity_by_relus, away)
+plus, minus = (torch.tensor(kink + s * h, dtype=torch.float64) for s in (1, -1))
+difference = (identity_by_relus(plus) - identity_by_relus(minus)).item() / (2 * h)
+print(f"relu(x) - relu(-x): autograd slope {at_kink} at x = {kink}, {off_kink} at x = {away}")
+print(f"central difference at x = {kink}: {difference:.6f}")
+
+# claim: backprop-kink
+assert off_kink == 1.0 and at_kink == 0.0  # relu'(0) is taken as 0 in both terms: 0 − 0 instead of 1
+assert abs(difference - 1) < 1e-6  # the function is the identity, slope 1, at the kink too
+# --8<-- [end:kink]

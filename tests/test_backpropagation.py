@@ -28,7 +28,7 @@ def test_engine_matches_autograd_on_device(device: str) -> None:
     ns = run_section("backpropagation", "engine")
     rng = np.random.default_rng(1)
     for f, n_inputs in [(ns["neuron"], 5), (ns["reuse"], 3), (ns["softplus_mix"], 3)]:
-        for point in rng.uniform(0.25, 1.0, size=(10, n_inputs)):
+        for point in rng.uniform(-1.0, 1.0, size=(10, n_inputs)):
             ours, ref = ns["engine_grad"](f, point), ns["torch_grad"](f, point, device)
             assert np.linalg.norm(ours - ref) <= 1e-12 * np.linalg.norm(ref)
 
@@ -53,15 +53,31 @@ def test_flop_ratio_on_device(device: str) -> None:
 
 
 def test_vanishing_and_exploding_on_device(device: str) -> None:
-    """Claims backprop-sigmoid-vanishes, -he-steady and -relu-explodes on each device (8 fresh networks)."""
+    """Claims backprop-sigmoid-vanishes, -he-steady, -relu-explodes and -residual-remedy on each device (8 networks)."""
     ns = run_section("backpropagation", "vanishing")
-    width, depth = 64, 12
-    sig = ns["layer_grad_norms"](torch.sigmoid, (1 / width) ** 0.5, device, nets=8)
-    he = ns["layer_grad_norms"](torch.relu, (2 / width) ** 0.5, device, nets=8)
-    big = ns["layer_grad_norms"](torch.relu, 2 * (2 / width) ** 0.5, device, nets=8)
+    width, depth, he_std = 64, 12, (2 / 64) ** 0.5
+    sizes = ns["layer_norms"]
+    sig = sizes(torch.sigmoid, (1 / width) ** 0.5, device, nets=8)["weights"]
+    he, big = sizes(torch.relu, he_std, device, nets=8), sizes(torch.relu, 2 * he_std, device, nets=8)
+    low = sizes(torch.relu, 0.5 * he_std, device, nets=8)
     assert np.all(sig[:, 0] < 1e-5 * sig[:, -1])
-    assert np.all((he > he[:, -1:] / 10) & (he < 10 * he[:, -1:]))
-    assert np.all(np.abs(np.log2(big / he) - (2 * depth - 1)) < np.log2(1.5))
+    fwd, bwd = he["forward"], he["backward"]
+    assert np.all((fwd > fwd[:, :1] / 10) & (fwd < 10 * fwd[:, :1]))
+    assert np.all((bwd > bwd[:, -1:] / 10) & (bwd < 10 * bwd[:, -1:]))
+    assert np.all(low["forward"][:, -1] < 1e-2 * low["forward"][:, 0])
+    assert np.allclose(big["output"] / he["output"], 2**depth, rtol=1e-12)
+    assert np.all(np.abs(np.log2(big["weights"] / he["weights"]) - (2 * depth - 1)) < np.log2(1.5))
+    skip = sizes(torch.sigmoid, (1 / width) ** 0.5, device, nets=8, residual=True)["weights"]
+    assert np.all((skip[:, 0] / skip[:, -1] > 1e-3) & (skip[:, 0] / skip[:, -1] < 1e-2))
+
+
+def test_kink_on_device(device: str) -> None:
+    """Claim backprop-kink's autograd value on each device: 0 at the kink of relu(x) − relu(−x), 1 away from it."""
+    t = torch.zeros(3, dtype=torch.float64, device=device)
+    t[1], t[2] = 0.5, -0.5
+    t.requires_grad_()
+    run_section("backpropagation", "kink")["identity_by_relus"](t).sum().backward()
+    assert t.grad.tolist() == [0.0, 1.0, 1.0]
 
 
 def test_backward_does_not_step_on_device(device: str) -> None:
@@ -98,6 +114,14 @@ def test_mlp_rejects_mismatched_shapes(mlp: dict, change, message: str) -> None:
     [
         # The engine forgets to sum over paths: a reused Value keeps only its last gradient.
         ("backprop-engine-matches-torch", "parent.grad += local * node.grad", "parent.grad = local * node.grad"),
+        # A power rule that forgets the sign of the base, k·|x|^(k−1): wrong wherever a negative number is squared.
+        ("backprop-engine-matches-torch", "(k * self.data ** (k - 1),)", "(k * abs(self.data) ** (k - 1),)"),
+        # A gradient check whose rounding floor is flat (a constant error added below the best h) breaks the eps/h law.
+        (
+            "backprop-gradcheck-h-squared",
+            "central_difference(X, Y, params, direction, h) - exact) / abs(exact) for h in steps",
+            "central_difference(X, Y, params, direction, max(h, 1e-5)) - exact) / abs(exact) + 1e-9 for h in steps",
+        ),
         # The figure's neuron with x2 ≠ 0: w2 now gets a gradient.
         ("backprop-chain-rule", "x2_value = 0.0", "x2_value = 0.5"),
         # The backward pass forgets tanh' = 1 − tanh².
@@ -112,17 +136,48 @@ def test_mlp_rejects_mismatched_shapes(mlp: dict, change, message: str) -> None:
         ("backprop-cost-ratio", "predicted = 2 * sum(matmul) - matmul[0]", "predicted = 2 * sum(matmul)"),
         # Sigmoid in place of ReLU under He init: the gradients are no longer steady across layers.
         ("backprop-he-steady", '"ReLU, He": (torch.relu,', '"ReLU, He": (torch.sigmoid,'),
+        # A quarter of the He scale presented as He: the weight-gradient ratios stay steady (homogeneity),
+        # but the forward signal shrinks, so the claim must fail.
+        ("backprop-he-steady", "he_std = math.sqrt(2 / width)", "he_std = math.sqrt(0.125 / width)"),
         # Without the optimizer's step, backward() alone leaves the weights where they were.
         ("backprop-computes-optimizer-steps", "opt.step()  #", "pass  #"),
         # tanh in place of the sigmoid under the same init: its slope one at zero keeps the gradient from vanishing.
         ("backprop-sigmoid-vanishes", '"sigmoid, Glorot": (torch.sigmoid,', '"sigmoid, Glorot": (torch.tanh,'),
         # Without the skip connection there is no gain.
         ("backprop-residual-remedy", "residual=True)", "residual=False)"),
+        # A weaker remedy that lifts the first-to-last ratio only to about 3e-4: the gain still passes, the range fails.
+        (
+            "backprop-residual-remedy",
+            "skip_ratio = skip[:, 0] / skip[:, -1]",
+            "skip_ratio = skip[:, 0] / skip[:, -1] / 14",
+        ),
+        # Biases in the doubled network break the exact scaling: relu(2z + b) is not 2 relu(z + b).
+        (
+            "backprop-relu-explodes",
+            'f"ReLU, {large} × He std": (torch.relu, large * he_std)',
+            'f"ReLU, {large} × He std": (lambda z: torch.relu(z + 0.5), large * he_std)',
+        ),
+        # The complex step with a real step instead: no imaginary part, a derivative of zero.
+        ("backprop-complex-step", "shifted(params, direction, 1j * h)", "shifted(params, direction, h + 0j)"),
+        # The MLP's gradient computed in float32: autograd in float64 and the extended-precision reference disagree.
+        (
+            "backprop-mlp-matches-torch",
+            "return float(np.mean((out - Y) ** 2)), grads[::-1]",
+            "return float(np.mean((out - Y) ** 2)), [(W.astype(np.float32), b) for W, b in grads[::-1]]",
+        ),
+        # A kink-free identity in place of the ReLU pair: autograd then returns 1 at zero too.
+        ("backprop-kink", "return torch.relu(x) - torch.relu(-x)", "return x * 1.0"),
         # Forward mode with one direction fewer than inputs misses a partial derivative.
         (
             "backprop-forward-vs-reverse",
-            "torch.eye(n_inputs, dtype=torch.float64)",
-            "torch.eye(n_inputs, dtype=torch.float64)[1:]",
+            "basis_in = torch.eye(x.numel(), dtype=x.dtype)",
+            "basis_in = torch.eye(x.numel(), dtype=x.dtype)[1:]",
+        ),
+        # "Forward mode" that is reverse mode in disguise: same derivatives, but the cost no longer grows with n.
+        (
+            "backprop-forward-vs-reverse",
+            "return vmap(lambda e: jvp(f, (x,), (e,))[1], out_dims=-1)(basis_in)",
+            "return reverse_mode()  # ",
         ),
         # Checkpointing with as many segments as layers saves nothing.
         (
