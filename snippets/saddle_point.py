@@ -61,6 +61,36 @@ for (name, f), kind in zip(functions.items(), expected, strict=True):
         assert np.abs(h_np - h_t).max() < agree_tol  # numpy differences and autograd agree
 # --8<-- [end:classify]
 
+# --8<-- [start:deep-linear]
+import numpy as np
+import torch
+
+
+def steps_to_fit(depth: int, eps: np.ndarray, lr: float, target: float, max_steps: int) -> np.ndarray:
+    """Gradient descent on (1 - w_1 ... w_depth)^2 / 2 from all weights = eps: first step with loss < target."""
+    w, steps = np.outer(eps, np.ones(depth)), np.full(eps.size, max_steps)
+    for t in range(1, max_steps + 1):
+        prod = w.prod(axis=1, keepdims=True)
+        w = w - lr * (prod - 1) * prod / w  # d/dw_i of the loss: (prod - 1) * (product of the other weights)
+        steps[((w.prod(axis=1) - 1) ** 2 / 2 < target) & (steps == max_steps)] = t
+    return steps
+
+
+lr, target, max_steps = 0.1, 0.25, 20_000
+eps = np.array([1e-1, 1e-2, 1e-3])  # the initial scale of every weight
+two, three = (steps_to_fit(depth, eps, lr, target, max_steps) for depth in (2, 3))
+per_decade = 1 / np.log10(1 + lr)  # two layers: |xy| grows by about 1 + lr per step, near the origin
+for name, counts in [("two layers", two), ("three layers", three)]:
+    print(f"{name:12s} eps = {', '.join(f'{e:.0e}' for e in eps)}: {', '.join(f'{n:,}' for n in counts)} steps")
+deep = lambda p: (1 - p[0] * p[1] * p[2]) ** 2 / 2  # noqa: E731  the three-layer network's loss
+hess3 = torch.autograd.functional.hessian(deep, torch.zeros(3, dtype=torch.float64))
+ratio_min, step_tol = 8, 0.05
+# claim: saddle-deep-linear [starts=eps.size]
+assert np.all(three < max_steps) and (hess3 == 0).all()  # a degenerate saddle: zero gradient and zero Hessian
+assert np.all(np.abs(np.diff(two) / per_decade - 1) < step_tol)  # two layers: a fixed number of steps per decade
+assert np.all(three[1:] / three[:-1] > ratio_min)  # three layers: about ten times more per decade, like 1/eps
+# --8<-- [end:deep-linear]
+
 # --8<-- [start:degenerate]
 import numpy as np
 import torch
@@ -90,7 +120,7 @@ for name, f in monkey.items():
     below, above = (around < 0).mean(), (around > 0).mean()
     print(f"{name:12s} |H| = {np.abs(hess).max():.0f}   nearby: f < f(0) on {below:4.0%}, f > f(0) on {above:4.0%}")
     # claim: saddle-degenerate
-    assert np.abs(hess).max() < 1e-12  # the second-order test has nothing to go on...
+    assert (hess == 0).all()  # exactly zero (autograd is exact on polynomials): the second-order test is silent...
 f = monkey["x^3 - 3xy^2"]
 print("monkey saddle: f(x, 0) = x^3 changes sign, so the origin is neither a minimum nor a maximum")
 assert f(np.array([-radii[0], 0.0])) < 0 < f(np.array([radii[0], 0.0]))  # ...yet the kinds differ
@@ -99,6 +129,33 @@ assert changes == {6}  # on every circle: three arcs below f(0), three above
 (sign_changes,) = changes
 assert all((monkey["x^4 + y^4"](circle(r)) > 0).all() and (monkey["-x^4 - y^4"](circle(r)) < 0).all() for r in radii)
 # --8<-- [end:degenerate]
+
+# --8<-- [start:trap]
+import numpy as np
+
+
+def descend(p: np.ndarray, lr: float, steps: int, far: float) -> np.ndarray:
+    """Gradient descent on f(x, y) = x^3/3 + y^2/2 from each row of p; a row stops once |x| > far."""
+    for _ in range(steps):
+        moving = np.abs(p[:, 0]) <= far
+        p = np.where(moving[:, None], p - lr * np.stack([p[:, 0] ** 2, p[:, 1]], axis=1), p)
+    return p
+
+
+lr, steps, far, n_starts, box = 0.1, 2000, 1.0, 10_000, 0.5
+starts = np.random.default_rng(0).uniform(-box, box, (n_starts, 2))
+ends = descend(starts, lr, steps, far)
+# Converging: x stays positive and 1/x grows by at least lr per step, so |x| <= 1 / (lr * steps).
+trapped = (ends[:, 0] > 0) & (np.linalg.norm(ends, axis=1) <= 1 / (lr * steps))
+bound = 1 / (lr * steps)
+print(f"{trapped.mean():.1%} of {n_starts:,} starts within {bound:g} of the saddle, x > 0, after {steps:,} steps")
+left = ends[:, 0] < -far
+print(f"{left.mean():.1%} beyond x = {-far:g}; every other start moved further along the negative x-axis")
+# claim: saddle-degenerate-trap [starts=n_starts]
+assert np.array_equal(trapped, starts[:, 0] > 0)  # the sign of x0 decides
+assert np.all(ends[~trapped, 0] < starts[~trapped, 0])  # x0 < 0: x only decreases, away from the saddle
+assert abs(trapped.mean() - 0.5) < 4 * np.sqrt(0.25 / n_starts)  # about half, within binomial error
+# --8<-- [end:trap]
 
 # --8<-- [start:escape]
 import numpy as np
@@ -181,7 +238,7 @@ assert np.median(noisy) < ratio_bound * np.median(gd) and np.median(momentum) < 
 assert np.mean(noisy < gd) > beat_rate and np.mean(momentum < gd) > beat_rate
 
 # The predictions in the text: momentum multiplies y by the larger root of z^2 - (1 + beta + lr) z + beta per
-# step instead of 1 + lr; noise puts y at the noise scale at once, so about log(radius / noise) / log(1 + lr) steps.
+# step instead of 1 + lr; noise puts y near the noise scale, so about log(radius / noise) / log(1 + lr) steps.
 root = np.roots([1.0, -(1 + beta + lr), beta]).real.max()
 predicted, measured = np.log(root) / np.log(1 + lr), np.median(gd) / np.median(momentum)
 noise_steps = np.log(radius / noise) / np.log(1 + lr)
@@ -189,8 +246,29 @@ pred_tol = 0.1
 print(
     f"momentum: {measured:.2f} times fewer steps (predicted {predicted:.2f}); noise: predicted {noise_steps:.0f} steps"
 )
+# The noise model's real test: each tenfold increase of the noise saves 1 / log10(1 + lr) steps.
+noise_levels = 10.0 ** np.arange(-5, -1)
+noisy_medians = np.array([np.median(escape_steps(starts, lr=lr, noise=s, seed=3)) for s in noise_levels])
+noise_slope = -np.polyfit(np.log10(noise_levels), noisy_medians, 1)[0]
+per_decade = 1 / np.log10(1 + lr)
+print(f"noise {', '.join(f'{s:.0e}' for s in noise_levels)}: median {', '.join(f'{m:g}' for m in noisy_medians)} steps")
+print(f"{noise_slope:.1f} fewer steps per tenfold more noise (predicted {per_decade:.1f})")
 # claim: saddle-faster-predicted [starts=n_starts]
 assert abs(measured / predicted - 1) < pred_tol and abs(np.median(noisy) / noise_steps - 1) < pred_tol
+assert abs(noise_slope / per_decade - 1) < pred_tol
+
+# Is momentum's gain more than a larger step? Its effective step is lr / (1 - beta). Plain GD with big_lr
+# still converges at the minima (curvature 2 there, and big_lr * 2 < 2) and escapes faster than momentum.
+big_lr = 0.5
+gd_big, gd_effective = escape_steps(starts, lr=big_lr), escape_steps(starts, lr=lr / (1 - beta))
+p = np.array([[1.0, 1e-3]])
+for _ in range(max_steps):
+    p = p - big_lr * grad(p)
+big_median, effective_median = np.median(gd_big), np.median(gd_effective)
+print(f"gradient descent, lr {big_lr:g}: median {big_median:.0f} steps; lr {lr / (1 - beta):g}: {effective_median:.0f}")
+# claim: saddle-momentum-step [starts=n_starts]
+assert np.median(gd_effective) < np.median(gd_big) < np.median(momentum)  # a larger step alone beats momentum
+assert np.linalg.norm(p - [0.0, 1.0]) < 1e-12  # ...and big_lr still converges to the minimum
 # --8<-- [end:faster]
 
 # --8<-- [start:stuck]
@@ -202,28 +280,32 @@ def f(p: torch.Tensor) -> torch.Tensor:
     return p[0] ** 2 / 2 - p[1] ** 2 / 2 + p[1] ** 4 / 4
 
 
-def run(make_optimizer, device: str, noise: float = 0.0, steps: int = 300, start=(1.0, 0.0), seed: int = 0):
-    """Minimize f from start (default (1, 0), on the saddle's stable direction); returns the end point (x, y)."""
+def f_turned(p: torch.Tensor) -> torch.Tensor:
+    """f in turned coordinates: stable direction (2, 1) / sqrt(5), minima at +-(-1, 2) / sqrt(5)."""
+    along, across = torch.tensor([2.0, 1.0]) / 5**0.5, torch.tensor([-1.0, 2.0]) / 5**0.5
+    return f(torch.stack([along.to(p) @ p, across.to(p) @ p]))
+
+
+def run(make_optimizer, device: str, loss=f, noise: float = 0.0, steps: int = 300, start=(1.0, 0.0), seed: int = 0):
+    """Minimize loss from start (default (1, 0), on f's stable direction); returns the end point (x, y)."""
     torch.manual_seed(seed)
     p = torch.tensor(start, dtype=torch.float64, device=device, requires_grad=True)
     opt = make_optimizer([p])
     for _ in range(steps):
         opt.zero_grad()
-        f(p).backward()
+        loss(p).backward()
         p.grad += noise * torch.randn_like(p.grad)  # noise = 0: the exact gradient
         opt.step()
     return p.detach().cpu()
 
 
-def negative_curvature_step(p: torch.Tensor, length: float) -> torch.Tensor:
-    """Move a given length along the Hessian's eigenvector of its most negative eigenvalue (no randomness)."""
-    eig, vec = torch.linalg.eigh(torch.autograd.functional.hessian(f, p))
-    assert eig[0] < 0, "no direction of negative curvature here"
-    return p + length * vec[:, 0]
+def curvature_directions(loss, p: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Eigenvalues (ascending) and eigenvectors (columns) of the Hessian of loss at p."""
+    return torch.linalg.eigh(torch.autograd.functional.hessian(loss, p))
 
 
 x_start, lr, beta, adaptive_lr, steps = (1.0, 0.0), 0.1, 0.9, 0.01, 300
-noise, near, nc_length = 1e-3, 0.05, 0.1
+noise, near, nc_length, turned_start, turned_steps = 1e-3, 0.05, 0.1, (2.0, 1.0), 1000
 noise_seeds = range(10)
 optimizers = {
     "SGD": lambda ps: torch.optim.SGD(ps, lr=lr),
@@ -232,11 +314,13 @@ optimizers = {
     "RMSprop": lambda ps: torch.optim.RMSprop(ps, lr=adaptive_lr),
 }
 minima = torch.tensor([[0.0, 1.0], [0.0, -1.0]], dtype=torch.float64)
+turned_minima = torch.tensor([[-1.0, 2.0], [1.0, -2.0]], dtype=torch.float64) / 5**0.5
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 for device in devices:
+    show = device == "cpu"  # the same checks run on every device; the page shows the CPU's numbers
     for name, make in optimizers.items():
         x, y = run(make, device, steps=steps, start=x_start)
-        if device == "cpu":  # the same checks run on every device; the page shows the CPU's numbers
+        if show:
             print(f"{name:17s} ends {torch.hypot(x, y):.3f} from the saddle, at y = {y:+.3f}")
         # claim: saddle-stuck-exactly [devices=devices]
         assert y == 0 and abs(x) < near  # at the saddle (0, 0), not at a minimum (0, +-1)
@@ -244,18 +328,36 @@ for device in devices:
         [run(optimizers["SGD"], device, noise=noise, steps=steps, start=x_start, seed=s) for s in noise_seeds]
     )
     to_minimum = torch.cdist(ends, minima).min(1).values
-    if device == "cpu":
+    if show:
         print(f"SGD + noise {noise:.0e}, {len(noise_seeds)} seeds: every end within {near} of a minimum")
     # claim: saddle-noise-escapes [devices=devices seeds=len(noise_seeds)]
     assert to_minimum.max() < near  # noise alone leaves the stable direction and finds a minimum, every seed
 
-    stuck = run(optimizers["SGD"], device, steps=steps, start=x_start)  # where plain SGD stopped: at the saddle
-    kicked = negative_curvature_step(stuck.to(device), nc_length)
-    end = run(optimizers["SGD"], device, steps=steps, start=tuple(kicked.tolist()))
-    if device == "cpu":
-        print(f"SGD, one step of {nc_length} along negative curvature, SGD: ends at ({end[0]:+.3f}, {abs(end[1]):.3f})")
+    for name, make in optimizers.items():  # the same start, on the same line, but the line is not an axis
+        end = run(make, device, loss=f_turned, steps=turned_steps, start=turned_start)
+        to_saddle, to_min = end.norm().item(), torch.cdist(end[None], turned_minima).min().item()
+        if show:
+            print(f"turned f, {name:17s} ends {to_saddle:.3f} from the saddle, {to_min:.3f} from a minimum")
+        # claim: saddle-stuck-turned [devices=devices]
+        if name.startswith("SGD"):
+            assert to_saddle < near  # gradient and momentum stay on the stable line
+        else:
+            assert to_min < near  # per-coordinate step sizes bend the step off it
+
+    stuck = run(optimizers["SGD"], device, loss=f_turned, steps=steps, start=turned_start)  # SGD stops at the saddle
+    eig, vec = curvature_directions(f_turned, stuck.to(device))
+    kicks = [tuple((stuck + nc_length * v.cpu()).tolist()) for v in (vec[:, 0], vec[:, 1])]  # eigenvectors: columns
+    ends = [run(optimizers["SGD"], device, loss=f_turned, steps=steps, start=kick) for kick in kicks]
+    if show:
+        print(f"turned f, SGD, one step of {nc_length} along each eigenvector of the Hessian at the saddle, SGD:")
+        for e, end in zip(eig, ends, strict=True):
+            print(f"  eigenvalue {e:+.1f}: ends {end.norm():.3f} from the saddle")
     # claim: saddle-negative-curvature [devices=devices]
-    assert stuck[1] == 0 and torch.cdist(end[None], minima).min() < near  # no noise, and it finds a minimum
+    assert stuck.norm() < near and eig[0] < 0 < eig[1]  # SGD stopped at the saddle, where one direction curves down
+    kick = torch.tensor(kicks[0], dtype=torch.float64) - stuck
+    assert abs(abs(kick @ vec[:, 0].cpu()) - nc_length) < 1e-12  # the kick is the eigenvector, at the stated length
+    assert torch.cdist(ends[0][None], turned_minima).min() < near  # along it: a minimum, with no noise
+    assert ends[1].norm() < near  # along the other eigenvector: back to the saddle
 # --8<-- [end:stuck]
 
 # --8<-- [start:newton]
@@ -293,6 +395,22 @@ print(f"Newton:            {at_saddle.mean():.0%} of {len(starts)} starts conver
 print(f"saddle-free Newton: {at_minimum.mean():.0%} of {len(starts)} starts converge to a minimum (0, +-1)")
 # claim: saddle-newton [starts=len(starts)]
 assert at_saddle.all() and at_minimum.all()
+
+# Off the grid: on y = 0 the gradient has no y-part, so saddle-free Newton goes to the saddle too. And its
+# direction -|H|^-1 g always points downhill, but a full step can overshoot: from (0, 0.5) it lands at (0, 2).
+axis_start = np.array([half, 0.0])
+on_axis = newton(axis_start[None], saddle_free=True, steps=n_steps)[0]
+before = np.array([[0.0, 0.5]])
+after = newton(before, saddle_free=True, steps=1)
+f_of = lambda p: p[:, 0] ** 2 / 2 - p[:, 1] ** 2 / 2 + p[:, 1] ** 4 / 4  # noqa: E731
+g, _ = grad_hess(before)
+print(f"saddle-free Newton from ({axis_start[0]:g}, {axis_start[1]:g}): ends within {close:.0e} of the saddle")
+(x0, y0), (x1, y1) = before[0], after[0]
+f_before, f_after = f_of(before)[0], f_of(after)[0]
+print(f"one saddle-free Newton step: ({x0:g}, {y0:g}) -> ({x1:g}, {y1:g}), f {f_before:.3f} -> {f_after:.3f}")
+# claim: saddle-free-newton-limits
+assert np.linalg.norm(on_axis) < close  # a start on the stable direction converges to the saddle
+assert (g * (after - before)).sum() < 0 < f_of(after)[0] - f_of(before)[0]  # a descent direction, yet f rises
 # --8<-- [end:newton]
 
 # --8<-- [start:minmax]
@@ -313,15 +431,18 @@ def descent_ascent(p: np.ndarray, lr: float, steps: int, optimistic: bool = Fals
     return np.array(distance)
 
 
-start, lr, steps, close = np.array([1.0, 0.0]), 0.2, 500, 1e-3
+start, lr, steps, close, big_lr = np.array([1.0, 0.0]), 0.2, 500, 1e-3, 0.6
 plain = descent_ascent(start, lr, steps)
 optimistic = descent_ascent(start, lr, steps, optimistic=True)
+optimistic_big = descent_ascent(start, big_lr, steps, optimistic=True)
 growth = np.sqrt(1 + lr**2)  # |(1, -lr; lr, 1) p| = sqrt(1 + lr^2) |p| for every p
 print(f"descent-ascent: distance to the saddle {plain[0]:g} -> {plain[-1]:.1e} after {steps} steps")
 print(f"optimistic descent-ascent: {optimistic[0]:g} -> {optimistic[-1]:.1e}")
+print(f"optimistic descent-ascent with step {big_lr}: {optimistic_big[0]:g} -> {optimistic_big[-1]:.1e}")
 # claim: saddle-minmax
 assert np.allclose(plain[1:] / plain[:-1], growth, rtol=1e-12, atol=0)  # spirals out, by the same factor each step
 assert optimistic[-1] < close  # the optimistic correction converges to the saddle
+assert optimistic_big[-1] > 1 / close  # ...if its step is small enough
 # --8<-- [end:minmax]
 
 # --8<-- [start:goe]
@@ -459,6 +580,17 @@ def lanczos(hvp, n: int, k: int, seed: int, device: str) -> torch.Tensor:
     return torch.linalg.eigvalsh(t)
 
 
+def counted(hvp):
+    """Wrap a Hessian-vector product so that it counts its calls (in .calls)."""
+
+    def wrapped(v: torch.Tensor) -> torch.Tensor:
+        wrapped.calls += 1
+        return hvp(v)
+
+    wrapped.calls = 0
+    return wrapped
+
+
 def power_iteration(hvp, n: int, k: int, seed: int, device: str) -> torch.Tensor:
     """k steps of v <- Hv / |Hv|; returns v.Hv, the eigenvalue of largest magnitude."""
     v = torch.randn(n, generator=torch.Generator().manual_seed(seed), dtype=torch.float64).to(device)
@@ -471,7 +603,7 @@ def power_iteration(hvp, n: int, k: int, seed: int, device: str) -> torch.Tensor
 
 
 n_in, n_hidden, n_points = 2, 16, 64
-k, hvp_tol, ritz_tol, power_factor = 25, 1e-12, 1e-6, 100  # k: Hessian-vector products per run
+k, hvp_tol, fd_tol, ritz_tol, power_factor = 25, 1e-12, 1e-8, 1e-6, 100  # k: Hessian-vector products per run
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 for device in devices:
     loss, w = make_problem(device, n_in=n_in, n_hidden=n_hidden, n_points=n_points)
@@ -481,19 +613,25 @@ for device in devices:
     eig = torch.linalg.eigvalsh(exact)
     v = torch.randn(n_weights, dtype=torch.float64, generator=torch.Generator().manual_seed(1)).to(device)
     hvp_error = ((hvp(v) - exact @ v).norm() / (exact @ v).norm()).item()
+    h = 1e-5  # an independent check: the central difference of the gradient along v, (g(w + hv) - g(w - hv)) / 2h
+    g_plus, g_minus = (torch.autograd.grad(loss(u.requires_grad_(True)), u)[0] for u in (w + h * v, w - h * v))
+    fd_error = ((hvp(v) - (g_plus - g_minus) / (2 * h)).norm() / (exact @ v).norm()).item()
     runs = range(20)  # random start vectors
-    lz = torch.stack([lanczos(hvp, n_weights, k, seed, device) for seed in runs])
+    lz_hvp, pi_hvp = counted(hvp), counted(hvp)
+    lz = torch.stack([lanczos(lz_hvp, n_weights, k, seed, device) for seed in runs])
     top_err = ((lz[:, -1] - eig[-1]).abs() / eig[-1].abs()).max().item()
     bottom_err = ((lz[:, 0] - eig[0]).abs() / eig[0].abs()).max().item()
-    pi = torch.stack([power_iteration(hvp, n_weights, k, seed, device) for seed in runs])
+    pi = torch.stack([power_iteration(pi_hvp, n_weights, k, seed, device) for seed in runs])
     pi_err = ((pi - eig[-1]).abs() / eig[-1].abs()).max().item()
     if device == "cpu":  # the same checks run on every device; the page shows the CPU's numbers
         print(f"exact eigenvalues {eig[0]:.4f} ... {eig[-1]:.4f};  |Hv - H v| / |H v| below {hvp_tol:.0e}")
+        print(f"central difference of the gradient: |Hv - difference| / |H v| below {fd_tol:.0e}")
         print(f"Lanczos, {k} products: top error below {ritz_tol:.0e}, bottom error <= {bottom_err:.0e}")
         print(f"power iteration, {k} products: top error <= {pi_err:.0e}")
     # claim: saddle-hvp [devices=devices]
-    assert hvp_error < hvp_tol
+    assert hvp_error < hvp_tol and fd_error < fd_tol
     # claim: saddle-lanczos [starts=len(runs) devices=devices]
+    assert lz_hvp.calls == pi_hvp.calls == k * len(runs)  # the same budget: k products per run, each
     assert top_err < ritz_tol and bottom_err < ritz_tol
     assert (lz[:, -1] <= eig[-1] + 1e-12).all() and (lz[:, 0] >= eig[0] - 1e-12).all()  # never past the ends
     assert pi_err > power_factor * top_err  # the same budget buys power iteration far less accuracy
