@@ -65,51 +65,79 @@ def kind(c: np.ndarray, p: np.ndarray) -> str:
     return "saddle" if lo < 0 < hi else "minimum" if lo > 0 else "maximum"
 
 
+def kind_by_circle(c: np.ndarray, p: np.ndarray, r: float = 1e-3, m: int = 64) -> str:
+    """minimum, maximum or saddle without the Hessian: is f higher, lower or both on a small circle around p?"""
+    t = np.linspace(0, 2 * np.pi, m, endpoint=False)
+    rise = P.polyval2d(p[0] + r * np.cos(t), p[1] + r * np.sin(t), c) - P.polyval2d(*p, c)
+    return "minimum" if rise.min() > 0 else "maximum" if rise.max() < 0 else "saddle"
+
+
 def total_degree(c: np.ndarray) -> int:
     """The degree of the polynomial c: the largest i + j with c[i, j] != 0."""
     i, j = np.nonzero(c)
     return int((i + j).max())
 
 
-def winding_number(c: np.ndarray, radius: float, n: int = 4000) -> tuple[float, float]:
-    """Turns of the gradient around the circle |p| = radius, and the least outward slope p . grad f / |p|."""
+def resultant_at(a: np.ndarray, b: np.ndarray, x: float) -> float:
+    """The resultant in y of the polynomials a(x, y), b(x, y), at one x, over its Hadamard bound (so in [-1, 1]).
+    Not zero means the resultant is not the zero polynomial: a and b share no factor that involves y."""
+    a, b = (P.polyval(x, d[:, : np.nonzero(d.any(axis=0))[0].max() + 1]) for d in (a, b))  # coefficients in y
+    m, n = len(a) - 1, len(b) - 1
+    S = np.zeros((m + n, m + n))  # the Sylvester matrix
+    for i in range(n):
+        S[i, i : i + m + 1] = a[::-1]
+    for i in range(m):
+        S[n + i, i : i + n + 1] = b[::-1]
+    return np.linalg.det(S) / np.prod(np.linalg.norm(S, axis=1))
+
+
+def winding_number(c: np.ndarray, radius: float, n: int = 4000) -> tuple[float, float, float]:
+    """Turns of the gradient around the circle |p| = radius, the largest turn between neighbouring points
+    (in degrees; small means no turn was skipped), and the least outward slope p . grad f / |p|."""
     t = np.linspace(0, 2 * np.pi, n + 1)
     x, y = radius * np.cos(t), radius * np.sin(t)
     gx, gy = P.polyval2d(x, y, P.polyder(c, axis=0)), P.polyval2d(x, y, P.polyder(c, axis=1))
-    turns = np.unwrap(np.arctan2(gy, gx))
-    return (turns[-1] - turns[0]) / (2 * np.pi), ((x * gx + y * gy) / radius).min()
+    angle = np.unwrap(np.arctan2(gy, gx))
+    step = np.degrees(np.abs(np.diff(angle)).max())
+    return (angle[-1] - angle[0]) / (2 * np.pi), step, ((x * gx + y * gy) / radius).min()
 
 
 problems = {  # coefficients, search box, a circle around the box
     "Himmelblau": (himmelblau(), (-6, 6, -6, 6), 9.0),
     "six-hump camel": (camel(), (-3, 3, -2, 2), 4.0),
 }
-chi, n_circle, turn_tol, flat_tol = 1, 4000, 1e-6, 1e-6  # chi: the Euler characteristic of a disk
-found, radii = {}, {}
+chi, n_circle, max_step, flat_tol, x_test = 1, 4000, 5, 1e-6, 0.37  # chi: the Euler characteristic of a disk
+found, radii, turn_step = {}, {}, {}
 for name, (c, box, radius) in problems.items():
     points = critical_points(c, box)
-    bezout = total_degree(P.polyder(c, axis=0)) * total_degree(P.polyder(c, axis=1))  # deg(f_x) deg(f_y)
+    cx, cy = P.polyder(c, axis=0), P.polyder(c, axis=1)
+    bezout = total_degree(cx) * total_degree(cy)  # deg(f_x) deg(f_y)
+    # Bezout's bound needs finitely many common zeros: f_x and f_y share no factor, in y nor in x alone.
+    resultants = resultant_at(cx, cy, x_test), resultant_at(cx.T, cy.T, x_test)
     kinds = [kind(c, p) for p in points]
     n_min, n_saddle, n_max = (kinds.count(k) for k in ("minimum", "saddle", "maximum"))
     found[name], radii[name] = (len(points), n_min, n_saddle, n_max), radius
-    turns, outward = winding_number(c, radius, n=n_circle)
+    turns, turn_step[name], outward = winding_number(c, radius, n=n_circle)
     farthest = np.hypot(*points.T).max()
     flattest = min(np.abs(hessian_eigenvalues(c, p)).min() for p in points)
     print(f"{name}: {len(points)} critical points (Bezout bound {bezout}), all inside |p| < {farthest:.2f}")
     print(f"  {n_min} minima - {n_saddle} saddles + {n_max} maxima = {n_min - n_saddle + n_max}", end="")
-    print(f";  on |p| = {radius:g} the gradient points outward and turns {turns:.3f} times")
+    print(f";  on |p| = {radius:g} the gradient points outward and turns {turns:.0f} time(s)")
     # claim: critical-count
+    assert min(abs(r) for r in resultants) > 1e-8  # finitely many complex solutions, so Bezout's bound applies
     assert len(points) == bezout  # as many real solutions as there can be complex ones: none is missing
-    assert n_min + n_saddle + n_max == len(points)
+    assert kinds == [kind_by_circle(c, p) for p in points]  # the Hessian's verdict matches f around each point
     # claim: critical-euler
     assert flattest > flat_tol  # every critical point is nondegenerate, as the Morse count needs
     assert n_min - n_saddle + n_max == chi  # the Euler characteristic of a disk
     assert outward > 0 and farthest < radius  # f rises across the circle, all points inside
-    assert abs(turns - chi) < turn_tol  # Poincare-Hopf: the gradient turns once, the sum of the indices
+    assert turn_step[name] < max_step and round(turns) == chi  # Poincare-Hopf: the sum of the indices
+    assert round(winding_number(c, radius, n=2 * n_circle)[0]) == chi  # twice as many points: the same count
 # --8<-- [end:find]
 
 # --8<-- [start:gd]
 import numpy as np
+from numpy.polynomial import polynomial as P
 
 
 def himmelblau(x, y):
@@ -159,18 +187,39 @@ def where_it_stops(fun, x, y, tol: float) -> tuple[np.ndarray, np.ndarray]:
     return stopped, stopped & (hxx * hyy - hxy**2 > 0) & (hxx > 0)  # both Hessian eigenvalues positive
 
 
-def curvature_bound(fun, box, n: int = 401) -> float:
-    """L: the largest |Hessian eigenvalue| on a fine grid over the box."""
+def curvature_bound(c: np.ndarray, box, n: int = 401) -> float:
+    """L, a proven bound on |Hessian eigenvalue| over the box for the polynomial c: the largest on an n x n grid,
+    plus the most the Hessian can change between a point and its nearest grid point."""
     x, y = np.meshgrid(np.linspace(box[0], box[1], n), np.linspace(box[2], box[3], n))
-    _, _, (hxx, hxy, hyy) = fun(x, y)
-    mean, spread = (hxx + hyy) / 2, np.hypot((hxx - hyy) / 2, hxy)
-    return float(np.max(np.abs(mean) + spread))
+    d = {(i, j): P.polyder(P.polyder(c, i, axis=0), j, axis=1) for i in range(4) for j in range(4 - i)}
+    H = np.stack([P.polyval2d(x, y, d[k]) for k in [(2, 0), (1, 1), (1, 1), (0, 2)]], -1).reshape(n, n, 2, 2)
+    on_grid = np.abs(np.linalg.eigvalsh(H)).max()
+    X, Y = max(abs(box[0]), abs(box[1])), max(abs(box[2]), abs(box[3]))
+    top = {k: P.polyval2d(X, Y, np.abs(v)) for k, v in d.items() if sum(k) == 3}  # >= |third derivative| on box
+    hx, hy = (box[1] - box[0]) / (n - 1) / 2, (box[3] - box[2]) / (n - 1) / 2  # to the nearest grid point
+    dxx, dxy = top[3, 0] * hx + top[2, 1] * hy, top[2, 1] * hx + top[1, 2] * hy
+    dyy = top[1, 2] * hx + top[0, 3] * hy
+    return float(on_grid + np.sqrt(dxx**2 + 2 * dxy**2 + dyy**2))  # |eigenvalue change| <= Frobenius norm
+
+
+def coefficients(terms: dict[tuple[int, int], float]) -> np.ndarray:
+    """The coefficient array c of f(x, y) = sum c[i, j] x^i y^j, from its terms {(i, j): c_ij}."""
+    c = np.zeros((7, 5))
+    for (i, j), v in terms.items():
+        c[i, j] = v
+    return c
 
 
 rng = np.random.default_rng(0)
 n_starts, lr, steps, newton_steps, tol, elsewhere_min = 1000, 1e-3, 4000, 50, 1e-6, 0.2
+terms = {  # the same functions as sums of c_ij x^i y^j, for the bound L
+    "Himmelblau": {(4, 0): 1, (2, 1): 2, (2, 0): -21, (0, 2): -13, (1, 2): 2, (0, 4): 1, (1, 0): -14, (0, 1): -22},
+    "six-hump camel": {(2, 0): 4, (4, 0): -2.1, (6, 0): 1 / 3, (1, 1): 1, (0, 2): -4, (0, 4): 4},
+}
+terms["Himmelblau"][0, 0] = 170
 problems = {"Himmelblau": (himmelblau, (-5, 5, -5, 5)), "six-hump camel": (camel, (-3, 3, -2, 2))}
-bound, elsewhere, n_minima, tightest = {}, {}, {}, {}
+check = np.random.default_rng(1)  # points at which to check L against the Hessian of the closed form
+bound, elsewhere, n_minima, tightest, seen = {}, {}, {}, {}, {}
 for name, (fun, box) in problems.items():
     starts = rng.uniform((box[0], box[2]), (box[1], box[3]), size=(n_starts, 2))
     x, y, inside, worst = descend(fun, *starts.T, lr=lr, steps=steps, box=box)
@@ -179,18 +228,57 @@ for name, (fun, box) in problems.items():
     n_minima[name] = len(np.unique(np.round(np.stack([x, y], 1)[at_minimum], 4), axis=0))
     newton_stopped, newton_minimum = where_it_stops(fun, *newton(fun, *starts.T, steps=newton_steps), tol)
     elsewhere[name] = (newton_stopped & ~newton_minimum).mean()
-    bound[name] = curvature_bound(fun, box)
+    c = coefficients(terms[name])
+    bound[name] = curvature_bound(c, box)
+    points = check.uniform((box[0], box[2]), (box[1], box[3]), size=(100_000, 2))
+    value, _, (hxx, hxy, hyy) = fun(*points.T)
+    seen[name] = np.abs(np.linalg.eigvalsh(np.stack([hxx, hxy, hxy, hyy], -1).reshape(-1, 2, 2))).max()
     print(f"{name}, {len(starts)} random starts:")
     print(f"  gradient descent ends at a minimum from {at_minimum.mean():.0%} ({n_minima[name]} different minima)")
     print(f"  Newton's method ends at a saddle or maximum from {elsewhere[name]:.0%}")
-    print(f"  L <= {bound[name]:.0f} on the box; min |grad|^2 reaches at most {tightest[name]:.0%} of its bound")
+    print(f"  L <= {bound[name]:.0f} on the box (largest |eigenvalue| at random points {seen[name]:.0f})")
+    print(f"  min |grad|^2 reaches at most {tightest[name]:.0%} of its bound")
     # claim: critical-gd-minima [starts=len(starts)]
     assert stopped.all() and at_minimum.all()
     assert elsewhere[name] > elsewhere_min
     # claim: critical-stationary-rate [starts=len(starts)]
+    assert np.allclose(value, P.polyval2d(*points.T, c), rtol=1e-12, atol=1e-9)  # the same function...
+    assert seen[name] <= bound[name]  # ...and L bounds its Hessian at random points too
     assert inside.all() and lr < 1 / bound[name]  # the step is below 1/L wherever the runs go...
     assert tightest[name] <= 1  # ...so min_{k<t} |grad|^2 <= 2 (f(x_0) - f(x_t)) / (lr t) at every t
 # --8<-- [end:gd]
+
+# --8<-- [start:nonstrict]
+import numpy as np
+
+
+def gradient(x, y):
+    """The gradient of f(x, y) = x^2 + y^3, whose one critical point, the origin, is a saddle."""
+    return 2 * x, 3 * y**2
+
+
+# The Hessian at the origin, by central differences of the gradient: eigenvalues 0 and 2, none negative.
+h = 1e-4
+hessian = np.array([(np.array(gradient(*(h * e))) - gradient(*(-h * e))) / (2 * h) for e in np.eye(2)])
+flat, curved = np.linalg.eigvalsh(hessian)
+# Along y, gradient descent creeps towards the saddle from y > 0 (y <- y - 3 lr y^2) and flees from y < 0.
+rng = np.random.default_rng(2)
+n_starts, lr, steps, near, box = 10_000, 0.01, 10_000, 0.01, 0.5
+x, y = rng.uniform(-box, box, size=(2, n_starts))
+y0 = y.copy()
+with np.errstate(over="ignore", invalid="ignore"):  # the runs with y < 0 run off to -inf
+    for _ in range(steps):
+        gx, gy = gradient(x, y)
+        x, y = x - lr * gx, y - lr * gy
+at_saddle = np.hypot(x, y) < near
+print(f"x^2 + y^3, {n_starts} random starts in [-{box}, {box}]^2, step {lr}, {steps} steps:")
+print(f"  gradient descent ends within {near} of the saddle from {at_saddle.mean():.1%}; the rest leave along -y")
+# claim: critical-nonstrict-saddle [starts=n_starts]
+assert abs(flat) < 1e-6 and curved > 1  # a saddle that is not strict: no negative Hessian eigenvalue
+assert at_saddle[y0 > 0].all()  # every start above the saddle ends at it...
+assert np.all(y[~at_saddle] < -near)  # ...and the others leave below it
+assert at_saddle.mean() > 0.4  # not a set of measure zero
+# --8<-- [end:nonstrict]
 
 # --8<-- [start:figure]
 import matplotlib.pyplot as plt

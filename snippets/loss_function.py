@@ -32,17 +32,30 @@ def fit_exp_model(loss_fn, x: torch.Tensor, y: torch.Tensor, steps: int = 200) -
     return theta.detach()
 
 
+def stationarity(name: str, theta: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """How far each fit is from a stationary point of its loss: |d loss / d(a, b)| over the size of its terms
+    (for MAE the subgradient). Near 0 means converged; an unfinished fit is far from it."""
+    prediction = torch.exp(theta[:, :1] + theta[:, 1:] * x)
+    residual, features = prediction - y, torch.stack([torch.ones_like(x), x], dim=-1)
+    push = residual if name == "MSE" else torch.sign(residual)  # d loss / d prediction, up to a factor
+    grad = ((push * prediction)[..., None] * features).mean(dim=1)
+    size = ((push.abs() * prediction)[..., None] * features).mean(dim=1)
+    return (grad.abs() / size).max(dim=1).values
+
+
 seeds, n, s = 20, 4000, 1.0
-grid_points, gap_max, gap_mean, apart = 21, 0.2, 0.05, 1.25
+grid_points, gap_max, gap_mean, apart, stat_tol = 21, 0.12, 0.05, 1.25, 0.005
 ratio = math.exp(s**2 / 2)  # E[y | x] / median(y | x) for log-normal noise
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 for device in devices:
     x, y = skewed_data(seeds, n, s, device)
     grid = torch.linspace(0, 1, grid_points, dtype=torch.float64, device=device)
     cond_mean, cond_median = torch.exp(grid + s**2 / 2), torch.exp(grid)  # E[y | x] and median(y | x)
-    fits = {}
+    fits, unfinished = {}, 0.0
     for name, loss_fn in [("MSE", F.mse_loss), ("MAE", F.l1_loss)]:
-        a, b = fit_exp_model(loss_fn, x, y).T
+        theta = fit_exp_model(loss_fn, x, y)
+        unfinished = max(unfinished, stationarity(name, theta, x, y).max().item())
+        a, b = theta.T
         fits[name] = torch.exp(a[:, None] + b[:, None] * grid)  # each seed's fitted curve on the grid
         if device == "cpu":  # the same checks run on every device; the page shows the CPU's numbers
             print(f"{name} fit: a = {a.mean():.3f}, b = {b.mean():.3f} (means over {seeds} data sets)")
@@ -51,8 +64,10 @@ for device in devices:
     if device == "cpu":
         print(f"conditional mean exp({s**2 / 2} + x), median exp(x): ratio {cond_mean[0] / cond_median[0]:.3f}")
         print(f"largest gap: MSE fit to the mean {mse_gap.max():.1%}, MAE fit to the median {mae_gap.max():.1%}")
+        print(f"gradient of each fit's loss: at most {unfinished:.2%} of the size of its terms")
     # claim: loss-fn-mean-median [seeds=seeds devices=devices]
     assert fits["MSE"].shape == (seeds, grid_points)
+    assert unfinished < stat_tol  # every fit has converged: a minimizer of its loss, not a point on the way
     assert mse_gap.max() < gap_max and mae_gap.max() < gap_max
     assert mse_gap.mean() < gap_mean and mae_gap.mean() < gap_mean
     assert torch.all(fits["MSE"] / fits["MAE"] > apart)  # the two losses pick different curves
@@ -111,22 +126,38 @@ print(f"last binary problem: binary cross-entropy {binary:.6f}, two-class cross-
 
 big = scale * rng.normal(size=(n, k))
 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-    naive = -np.mean(np.log(np.exp(big) / np.exp(big).sum(axis=1, keepdims=True))[np.arange(n), labels])
+    per_entry = np.log(np.exp(big) / np.exp(big).sum(axis=1, keepdims=True))  # softmax, then its log
+    shifted = big - big.max(axis=1, keepdims=True)  # the largest logit subtracted first: no overflow...
+    shifted_log = np.log(np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True))  # ...but underflow
+naive = -per_entry[np.arange(n), labels].mean()
+n_nan, n_neginf = np.isnan(per_entry).sum(), np.isneginf(per_entry).sum()  # inf / inf, and log(0)
 stable = cross_entropy(big, labels)
-reference = F.cross_entropy(torch.tensor(big), torch.tensor(labels)).item()
-print(f"logits of size {scale}: softmax then log gives {naive}, log-sum-exp gives {stable:.1f}")
+z, t = torch.tensor(big), torch.tensor(labels)
+reference = F.cross_entropy(z, t).item()
+twice = F.cross_entropy(F.log_softmax(z, dim=1), t).item()  # log-probabilities passed as logits: harmless
+from_probs = F.cross_entropy(F.softmax(z, dim=1), t).item()  # probabilities passed as logits: wrong
+print(f"logits of size {scale}: softmax then log gives {naive} (of {per_entry.size} entries: {n_nan} nan,")
+print(f"  {n_neginf} -inf); shifted first: {np.isneginf(shifted_log).sum()} -inf; log-sum-exp gives {stable:.1f}")
+print(f"cross_entropy of log_softmax {twice:.1f}, of softmax {from_probs:.2f}")
 # claim: loss-fn-ce-stable
-assert np.isnan(naive)  # inf / inf in the softmax
+assert np.isnan(naive) and n_nan > 0 and n_neginf > 0  # inf / inf for some entries, log 0 for others
+assert np.isneginf(shifted_log).any() and not np.isnan(shifted_log).any()  # the shift cures only overflow
 assert np.isfinite(stable) and abs(stable - reference) < stable_tol * stable
+assert abs(twice - reference) < stable_tol * stable and abs(from_probs - reference) > 1
 # --8<-- [end:cross-entropy]
 
 # --8<-- [start:proper]
 import numpy as np
+import torch
 
 rng = np.random.default_rng(1)
-seeds, k, draws, tol, p_tol = 20, 5, 10_000, 1e-12, 1e-4
+seeds, k, draws, tol, p_tol, fd_tol, mean_tol = 20, 5, 10_000, 1e-12, 1e-4, 1e-8, 1e-5
+closeness = (1e-1, 1e-2, 1e-3, 1e-4)  # half the q are p with its log-probabilities nudged by about this much
 p = rng.dirichlet(np.ones(k), size=seeds)  # the true class probabilities, one distribution per seed
-q = rng.dirichlet(np.ones(k), size=(seeds, draws))  # predicted probabilities to compare with
+far = rng.dirichlet(np.ones(k), size=(seeds, draws // 2))  # predicted probabilities to compare with...
+nudged = [np.log(p)[:, None] + d * rng.normal(size=(seeds, draws // 2 // len(closeness), k)) for d in closeness]
+near = np.exp(np.concatenate(nudged, axis=1))  # ...and some close to p, where the gap is smallest
+q = np.concatenate([far, near / near.sum(axis=-1, keepdims=True)], axis=1)
 
 
 def expected_ce(p: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -134,20 +165,39 @@ def expected_ce(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     return -(p * np.log(q)).sum(axis=-1)
 
 
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Class probabilities from logits (last axis)."""
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def numerical_gradient(f, z: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    """Central differences of f (one value per row of z) in each logit: the gradient without a formula."""
+    step = h * np.eye(z.shape[-1])
+    return np.stack([(f(z + e) - f(z - e)) / (2 * h) for e in step], axis=-1)
+
+
 gap = expected_ce(p[:, None], q) - expected_ce(p, p)[:, None]
-kl = (p[:, None] * np.log(p[:, None] / q)).sum(axis=-1)  # KL(p || q)
-# Minimize the expected cross-entropy over logits by gradient descent; its gradient is softmax(z) - p.
+kl = torch.distributions.kl_divergence(  # KL(p || q), computed by torch, not from expected_ce
+    torch.distributions.Categorical(probs=torch.tensor(p[:, None])),
+    torch.distributions.Categorical(probs=torch.tensor(q)),
+).numpy()
+# Minimize the expected cross-entropy over logits by gradient descent on expected_ce itself.
+loss = lambda z: expected_ce(p, softmax(z))  # noqa: E731
 z = np.zeros((seeds, k))
+start_gradient = numerical_gradient(loss, z)  # in theory softmax(z) - p
 for _ in range(3000):
-    softmax = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
-    z -= 2.0 * (softmax - p)
-print(f"expected CE above its value at q = p by {gap.min():.1e} at least, over {seeds} x {draws} random q")
-print(f"gradient descent on the logits ends at |softmax - p| <= {np.abs(softmax - p).max():.0e}")
+    z -= 2.0 * numerical_gradient(loss, z)
+print(f"expected CE above its value at q = p, over {seeds} x {draws} random q: by {gap.min():.1e} at least")
+print(f"  ({gap[:, : draws // 2].min():.1e} over the Dirichlet draws, {gap[:, draws // 2 :].min():.1e} near p)")
+print(f"gradient descent on the logits ends at |softmax - p| <= {np.abs(softmax(z) - p).max():.0e}")
 # claim: loss-fn-ce-proper [seeds=seeds draws=draws]
 assert gap.shape == (seeds, draws)
 assert np.abs(gap - kl).max() < tol  # E[CE](q) = H(p) + KL(p || q)
-assert gap.min() > 0
-assert np.abs(softmax - p).max() < p_tol
+assert gap.min() > 0  # also for the q nudged only slightly away from p
+assert np.abs(start_gradient - (softmax(np.zeros(k)) - p)).max() < fd_tol  # the gradient is softmax(z) - p
+assert np.abs(softmax(z) - p).max() < p_tol
+assert np.abs(z.mean(axis=1)).max() < mean_tol  # gradient descent: the gradient sums to 0, the mean logit stays 0
 # --8<-- [end:proper]
 
 # --8<-- [start:outlier]
@@ -264,6 +314,13 @@ best_hinge = f[np.argmin(eta * np.maximum(0, 1 - f) + (1 - eta) * np.maximum(0, 
 best_logistic = f[np.argmin(eta * np.log1p(np.exp(-f)) + (1 - eta) * np.log1p(np.exp(f)), axis=1)]
 eta = eta.ravel()
 bayes = np.sign(2 * eta - 1)  # the Bayes classifier: predict the likelier label
+# Bartlett, Jordan & McAuliffe: a convex surrogate is classification-calibrated iff it has a negative
+# derivative at margin 0. One-sided slopes at 0 (the grid has a point at 0): equal, so differentiable, and < 0.
+i0, dm = np.argmin(np.abs(margin)), margin[1] - margin[0]
+slopes = {
+    name: ((phi[i0] - phi[i0 - 1]) / dm, (phi[i0 + 1] - phi[i0]) / dm)
+    for name, phi in [("hinge", hinge), ("logistic", logistic)]
+}
 print(f"hinge >= 0-1: {np.all(hinge >= zero_one)}, logistic >= 0-1: {np.all(logistic >= zero_one)}")
 print(f"best hinge score = sign(2 eta - 1) at {np.sum(best_hinge == bayes)} of {eta.size} values of eta")
 
@@ -272,6 +329,7 @@ assert np.all(hinge >= zero_one) and np.all(logistic >= zero_one)  # upper bound
 assert convex_on_grid(hinge) and convex_on_grid(logistic) and not convex_on_grid(zero_one)
 assert np.all(np.sign(best_hinge) == bayes) and np.all(np.sign(best_logistic) == bayes)  # the Bayes sign
 assert np.all(best_hinge == bayes)  # hinge: the score itself is ±1
+assert abs(margin[i0]) < 1e-12 and all(abs(left - right) < dm and right < 0 for left, right in slopes.values())
 assert np.all(np.abs(best_logistic - np.log(eta / (1 - eta))) <= f[1] - f[0])  # logistic: the log-odds
 # --8<-- [end:surrogates]
 

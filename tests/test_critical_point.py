@@ -45,7 +45,7 @@ def test_known_critical_points(find_ns) -> None:
 def test_winding_number_of_a_saddle_is_minus_one(find_ns) -> None:
     """Around the saddle of x^2 - y^2 the gradient turns once the other way: index -1."""
     saddle = np.array([[0, 0, -1], [0, 0, 0], [1, 0, 0]], dtype=float)
-    turns, _ = find_ns["winding_number"](saddle, 1.0)
+    turns, _, _ = find_ns["winding_number"](saddle, 1.0)
     assert abs(turns + 1) < 1e-9
 
 
@@ -60,7 +60,18 @@ def test_kind_refuses_a_degenerate_point(find_ns) -> None:
 @pytest.mark.parametrize(
     ("claim_id", "old", "new"),
     [
-        ("critical-euler", 'return "saddle" if lo < 0 < hi', 'return "minimum" if lo < 0 < hi'),
+        # The reviewer's change: a maximum called a minimum leaves the Euler sum at 1, but not the circle test.
+        ("critical-count", 'else "minimum" if lo > 0 else "maximum"', 'else "minimum"'),
+        # A circle sampled at 3 points: the gradient's direction jumps too far between them to count turns.
+        ("critical-euler", "winding_number(c, radius, n=n_circle)", "winding_number(c, radius, n=3)"),
+        # L from the mean curvature alone (no spread): too small, and the random points show it.
+        (
+            "critical-stationary-rate",
+            "on_grid = np.abs(np.linalg.eigvalsh(H)).max()",
+            "on_grid = np.abs(H[..., 0, 0] + H[..., 1, 1]).max() / 2",
+        ),
+        # Gradient ascent in x: no run ends at the saddle.
+        ("critical-nonstrict-saddle", "x, y = x - lr * gx", "x, y = x + lr * gx"),
         ("critical-gd-minima", "& (hxx * hyy - hxy**2 > 0) & (hxx > 0)", "& (hxx * hyy - hxy**2 > 0) & (hxx < 0)"),
         ("critical-stationary-rate", "bound = 2 * (f0", "bound = 0.5 * (f0"),
     ],
@@ -78,3 +89,20 @@ def test_total_degree(find_ns) -> None:
     h, c = find_ns["himmelblau"](), find_ns["camel"]()
     assert (degree(P.polyder(h, axis=0)), degree(P.polyder(h, axis=1))) == (3, 3)
     assert (degree(P.polyder(c, axis=0)), degree(P.polyder(c, axis=1))) == (5, 3)
+
+
+def test_resultant_is_zero_for_a_common_factor(find_ns) -> None:
+    """(y - x)(x + 1) and (y - x)(y + 2) share the line y = x: infinitely many common zeros, zero resultant."""
+    a, b = np.zeros((3, 3)), np.zeros((3, 3))  # c[i, j] multiplies x^i y^j
+    a[1, 1], a[0, 1], a[2, 0], a[1, 0] = 1, 1, -1, -1  # x y + y - x^2 - x
+    b[0, 2], b[0, 1], b[1, 1], b[1, 0] = 1, 2, -1, -2  # y^2 + 2 y - x y - 2 x
+    assert abs(find_ns["resultant_at"](a, b, 0.37)) < 1e-12
+    assert abs(find_ns["resultant_at"](a.T, b.T, 0.37)) < 1e-12
+
+
+def test_kind_by_circle_agrees_on_simple_quadratics(find_ns) -> None:
+    """x^2 + y^2, -(x^2 + y^2) and x^2 - y^2 at the origin: minimum, maximum, saddle."""
+    bowl = np.array([[0, 0, 1], [0, 0, 0], [1, 0, 0]], dtype=float)
+    saddle = np.array([[0, 0, -1], [0, 0, 0], [1, 0, 0]], dtype=float)
+    kinds = [find_ns["kind_by_circle"](c, np.zeros(2)) for c in (bowl, -bowl, saddle)]
+    assert kinds == ["minimum", "maximum", "saddle"]

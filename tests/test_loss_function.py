@@ -76,6 +76,22 @@ def test_mse_fits_the_mean_and_mae_the_median_on_device(conditional: dict, devic
         ("loss-fn-surrogates", "hinge = np.maximum(0, 1 - margin)", "hinge = np.maximum(0, 0.5 - margin)"),
         # Smoothing mass spread over the K - 1 wrong classes only is not what torch does.
         ("loss-fn-label-smoothing", "+ smoothing / k  # the smoothed target", "+ smoothing / (k - 1)  # wrong"),
+        # The review's unfinished fits: half the Adam steps leave both fits short of stationary.
+        ("loss-fn-mean-median", "theta = fit_exp_model(loss_fn, x, y)", "theta = fit_exp_model(loss_fn, x, y, 100)"),
+        # The review's update that is not gradient descent on the cross-entropy, though it also ends at p.
+        (
+            "loss-fn-ce-proper",
+            "z -= 2.0 * numerical_gradient(loss, z)",
+            "z -= 0.5 * (np.log(softmax(z)) - np.log(p))",
+        ),
+        # The shift by the largest logit alone, then softmax and log: entries at -inf, not finite.
+        ("loss-fn-ce-stable", "log_probs = shifted - np.log(", "log_probs = np.log(np.exp(shifted)) - np.log("),
+        # A surrogate with its slope at zero flattened on one side (kinked at 0): not differentiable there.
+        (
+            "loss-fn-surrogates",
+            "logistic = np.log2(1 + np.exp(-margin))",
+            "logistic = np.log2(1 + np.exp(-np.abs(margin) - margin))",
+        ),
         # A "Huber" that is squared error everywhere follows the outlier like MSE.
         ("loss-fn-outlier", "huber(residual, delta))", "residual**2)"),
     ],
