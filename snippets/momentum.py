@@ -56,7 +56,8 @@ import torch
 
 
 def torch_speeds(slopes: torch.Tensor, lr: float, beta: float, steps: int) -> np.ndarray:
-    """Length of each move of torch.optim.SGD(momentum=beta) on f(x) = slopes . x, over lr * |slopes|."""
+    """Each move of torch.optim.SGD(momentum=beta) on f(x) = slopes . x, over the plain step -lr * slopes:
+    positive when the move goes downhill, as the plain step does."""
     x = torch.zeros_like(slopes, requires_grad=True)
     opt = torch.optim.SGD([x], lr=lr, momentum=beta)
     speeds = []
@@ -65,7 +66,7 @@ def torch_speeds(slopes: torch.Tensor, lr: float, beta: float, steps: int) -> np
         opt.zero_grad()
         (slopes * x).sum().backward()
         opt.step()
-        speeds.append(((x.detach() - before).abs() / (lr * slopes.abs())).cpu().numpy())
+        speeds.append(((x.detach() - before) / (-lr * slopes)).cpu().numpy())  # signed: direction checked too
     return np.array(speeds)
 
 
@@ -105,6 +106,23 @@ def sgd_moves(grads: np.ndarray, lr: float, beta: float, dampening: float, devic
     return np.array(moves)
 
 
+def quadratic_moves(
+    curv: np.ndarray, x0: np.ndarray, lr: float, beta: float, dampening: float, steps: int
+) -> np.ndarray:
+    """Moves of torch.optim.SGD(momentum=beta, dampening=dampening) on f = sum curv x^2 / 2 (CPU), where
+    each gradient depends on where the earlier moves led."""
+    x, c = torch.tensor(x0, requires_grad=True), torch.tensor(curv)
+    opt = torch.optim.SGD([x], lr=lr, momentum=beta, dampening=dampening)
+    moves = []
+    for _ in range(steps):
+        before = x.detach().clone()
+        opt.zero_grad()
+        (c * x**2 / 2).sum().backward()
+        opt.step()
+        moves.append((x.detach() - before).numpy())
+    return np.array(moves)
+
+
 def average_from_first(grads: np.ndarray, beta: float) -> np.ndarray:
     """e_0 = g_0, e_t = beta e_(t-1) + (1 - beta) g_t: a moving average that starts at the first gradient."""
     e, averages = grads[0], [grads[0]]
@@ -131,6 +149,15 @@ for device in devices:
     assert np.abs(damped + lr * average_from_first(grads, beta)).max() < tolerance
     assert np.abs(flat - 1).max() < tolerance  # no build-up: the plain step from the first move on
     assert np.abs(damped - (undamped - first)).max() < tolerance
+
+# On a real objective the gradients depend on the moves, so r_t changes every later gradient too:
+curv, x0, apart = np.array([0.5, 1.0, 2.0, 4.0]), rng.standard_normal(4), 0.1
+damped = quadratic_moves(curv, x0, lr, beta, beta, steps)
+undamped = quadratic_moves(curv, x0, lr * (1 - beta), beta, 0.0, steps)
+drift = np.abs(damped - (undamped - lr * beta ** (t + 1) * curv * x0)).max() / np.abs(damped).max()
+print(f"on a quadratic the moves differ, after subtracting r_t, by {drift:.0%} of the largest move")
+# claim: momentum-dampening
+assert drift > apart  # the equivalence holds only for gradients fixed in advance
 # --8<-- [end:dampening]
 
 # --8<-- [start:forms]
@@ -477,38 +504,65 @@ assert slopes.min() >= mu - 1e-9 and slopes.max() <= L + 1e-9
 assert rate < 1 and abs(rate - (np.sqrt(L / mu) - 1) / (np.sqrt(L / mu) + 1)) < 1e-6
 assert np.abs(tail[period:] - tail[:-period]).max() < repeat  # it repeats the same points...
 assert np.abs(tail[1:] - tail[:-1]).min() > 0.1 and closest > 0.5  # ...which are distinct, away from 0
+
+# Not from every start: many evenly spaced starts x_0 = x_(-1), each run to the same number of steps.
+starts = np.linspace(-10, 10, 400)
+tails = heavy_ball(starts, lr, beta, steps)[-30:]
+converged = np.abs(tails).max(axis=0) < repeat  # at the minimum
+cycling = (np.abs(tails[period:] - tails[:-period]).max(axis=0) < repeat) & (np.abs(tails).min(axis=0) > 0.5)
+span = f"[{starts.min():g}, {starts.max():g}]"
+print(f"from {starts.size} starts in {span}: {cycling.sum()} cycle, {converged.sum()} converge")
+# claim: momentum-polyak-cycle
+assert np.all(converged | cycling) and cycling.any() and converged.any()  # every start does one or the other
 # --8<-- [end:cycle]
 
 # --8<-- [start:nesterov-rate]
+from collections.abc import Callable
+
 import numpy as np
 
+Fn = Callable[[np.ndarray], np.ndarray]
 
-def gap_per_step(lam: np.ndarray, x0: np.ndarray, L: float, steps: int, accelerated: bool) -> np.ndarray:
-    """f(x_k) - f* for k = 1..steps on f = sum lam x^2 / 2, by gradient descent with step 1/L or by
-    Nesterov's method with the momentum (t_k - 1) / t_(k+1) of Beck and Teboulle's FISTA."""
+
+def gap_per_step(f: Fn, grad: Fn, x0: np.ndarray, L: float, steps: int, accelerated: bool) -> np.ndarray:
+    """f(x_k) - f* (f* = 0) for k = 1..steps, elementwise on separable problems, by gradient descent with
+    step 1/L or by Nesterov's method with the momentum (t_k - 1) / t_(k+1) of Beck and Teboulle's FISTA."""
     x, y, t, gaps = x0, x0, 1.0, []
     for _ in range(steps):
-        x_new = y - lam * y / L
+        x_new = y - grad(y) / L
         t_new = (1 + np.sqrt(1 + 4 * t * t)) / 2
         y = x_new + (t - 1) / t_new * (x_new - x) if accelerated else x_new
         x, t = x_new, t_new
-        gaps.append(0.5 * (lam * x**2).sum())
+        gaps.append(f(x))
     return np.array(gaps)
 
 
-dim, L, smallest, steps, at_least = 200, 1.0, 1e-6, 1000, 100
-lam = np.geomspace(smallest, L, dim)  # convex and L-smooth; nearly flat directions, so no useful mu
-x0 = np.ones(dim)  # the minimizer is x* = 0, f* = 0
-k = np.arange(1, steps + 1)
-r2 = (x0**2).sum()  # |x_0 - x*|^2
-gd = gap_per_step(lam, x0, L, steps, accelerated=False)
-nag = gap_per_step(lam, x0, L, steps, accelerated=True)
-ratio = gd[-1] / nag[-1]
-print(f"f - f* after {steps} steps: gradient descent {gd[-1]:.1e}, Nesterov {nag[-1]:.1e}")
-# claim: momentum-nesterov-rate
-assert np.all(gd <= L * r2 / (2 * k))  # Beck & Teboulle (2009), Theorem 3.1
-assert np.all(nag <= 2 * L * r2 / (k + 1) ** 2)  # Beck & Teboulle (2009), Theorem 4.4: O(1/k^2)
-assert ratio > at_least
+L, smallest, steps, at_least = 1.0, 1e-6, 1000, 100
+k = np.arange(1, steps + 1)[:, None]
+# Many convex L-smooth problems, each with minimizer 0 and f* = 0, every coordinate its own problem:
+lam = np.geomspace(smallest, L, 200)  # quadratics lam x^2 / 2 from x_0 = 1, nearly flat to steepest
+starts = np.array([1.0, 3.0, 10.0, 30.0, 100.0])  # and the non-quadratic sqrt(1 + x^2) - 1 (f'' <= 1 = L)
+problems = {
+    "quadratic": (lambda x: lam * x**2 / 2, lambda x: lam * x, np.ones_like(lam)),
+    "pseudo-Huber": (lambda x: np.sqrt(1 + x**2) - 1, lambda x: x / np.sqrt(1 + x**2), starts),
+}
+held, rises = 0, 0  # problems on which both bounds hold at every step; on which Nesterov's f - f* rises
+for name, (f, grad, x0) in problems.items():
+    gd = gap_per_step(f, grad, x0, L, steps, accelerated=False)
+    nag = gap_per_step(f, grad, x0, L, steps, accelerated=True)
+    gd_ok = np.all(gd <= L * x0**2 / (2 * k), axis=0)  # Beck & Teboulle (2009), Theorem 3.1: O(1/k)
+    nag_ok = np.all(nag <= 2 * L * x0**2 / (k + 1) ** 2, axis=0)  # Theorem 4.4: O(1/k^2)
+    held += int((gd_ok & nag_ok).sum())
+    rises += int(np.any(np.diff(nag, axis=0) > 0, axis=0).sum())  # Nesterov's f - f* goes up at some step
+    if name == "quadratic":  # all 200 curvatures together: one problem in 200 dimensions
+        ratio = gd[-1].sum() / nag[-1].sum()
+        print(f"{lam.size} dimensions, f - f* after {steps} steps: GD {gd[-1].sum():.1e}, Nesterov {nag[-1].sum():.1e}")
+count = lam.size + starts.size
+print(f"both bounds hold at every step on {held} of {count} problems; Nesterov's f - f* rises at some step on {rises}")
+# claim: momentum-nesterov-rate [problems=count steps=steps]
+assert held == count  # both bounds, at every step, on every problem
+assert ratio > at_least  # the sum of the quadratics: a 200-dimensional one
+assert rises > 0  # not monotone
 # --8<-- [end:nesterov-rate]
 
 # --8<-- [start:noise]
@@ -531,17 +585,21 @@ def stationary(lr: float, beta: float, curv: float, sigma: float) -> float:
     return (1 + beta) * lr**2 * sigma**2 / ((1 - beta) * h * (2 * (1 + beta) - h))
 
 
-lr, beta, curv, sigma, runs, steps, within = 0.001, 0.9, 1.0, 1.0, 20_000, 1000, 0.04
+lr, beta, curv, sigma, runs, steps, seeds, within = 0.001, 0.9, 1.0, 1.0, 20_000, 1000, 10, 0.05
 big = lr / (1 - beta)  # the step momentum reaches on a steady slope
-hb = noise_floor(lr, beta, curv, sigma, runs, steps, seed=0)
-sgd_big = noise_floor(big, 0.0, curv, sigma, runs, steps, seed=0)  # the same noise draws
+# Independent noise for every seed and method: seeds 0..9 for heavy ball, 10..19 for SGD.
+hb = np.array([noise_floor(lr, beta, curv, sigma, runs, steps, seed=s) for s in range(seeds)])
+sgd_big = np.array([noise_floor(big, 0.0, curv, sigma, runs, steps, seed=seeds + s) for s in range(seeds)])
 predicted_hb, predicted_big = stationary(lr, beta, curv, sigma), stationary(big, 0.0, curv, sigma)
 sgd_same = stationary(lr, 0.0, curv, sigma)  # plain SGD at momentum's own step: lr sigma^2 / (curv (2 - lr curv))
-print(f"heavy ball, lr {lr:g}, beta {beta:g}: E[x^2] = {hb:.2e} (stationary value {predicted_hb:.2e})")
-print(f"SGD, lr {big:g}: E[x^2] = {sgd_big:.2e} (stationary value {predicted_big:.2e})")
+worst = max(np.abs(hb / predicted_hb - 1).max(), np.abs(sgd_big / predicted_big - 1).max())
+gap = abs(hb.mean() / sgd_big.mean() - 1)  # the pooled means, each over seeds * runs runs
+print(f"heavy ball, lr {lr:g}, beta {beta:g}: E[x^2] = {hb.mean():.2e} (stationary value {predicted_hb:.2e})")
+print(f"SGD, lr {big:g}: E[x^2] = {sgd_big.mean():.2e} (stationary value {predicted_big:.2e})")
 print(f"SGD, lr {lr:g}: stationary value {sgd_same:.2e}")
-# claim: momentum-noise [runs=runs]
-assert abs(hb / predicted_hb - 1) < within and abs(sgd_big / predicted_big - 1) < within
-assert abs(hb / sgd_big - 1) < within  # the floor of the larger step...
-assert abs(hb * (1 - beta) / sgd_same - 1) < within  # ...1 / (1 - beta) times that of momentum's own step
+print(f"{seeds} seeds each: every seed within {worst:.1%} of its stationary value; pooled means {gap:.1%} apart")
+# claim: momentum-noise [runs=seeds*runs]
+assert worst < within  # every seed of both methods, each near its own stationary value
+assert gap < within  # the floor of the larger step...
+assert abs(hb.mean() * (1 - beta) / sgd_same - 1) < within  # ...1 / (1 - beta) times that of momentum's own step
 # --8<-- [end:noise]

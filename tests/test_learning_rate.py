@@ -116,3 +116,27 @@ def test_descent_lemma_claim_fails_with_a_smoothness_constant_too_small() -> Non
 def test_scale_invariant_claim_fails_when_the_lr_scales_like_c() -> None:
     """The effective learning rate is lr / |w|^2: scaling w by c needs c^2 lr, not c lr."""
     break_claim(PAGE, "lr-scale-invariant", "c**2 * lr", "c * lr")
+
+
+def test_loss_scale_claim_fails_when_the_summed_run_ends_in_nan() -> None:
+    """NaN is not 'beyond 1e6': at 300 steps the summed-loss weights overflow to NaN and the claim must fail."""
+    break_claim(PAGE, "lr-loss-scale", "0.1, 0.01, 100", "0.1, 0.01, 300")
+
+
+def test_descent_lemma_claim_fails_with_a_wrong_gradient() -> None:
+    """Half the gradient still decreases the loss; the finite-difference check must catch it."""
+    break_claim(
+        PAGE, "lr-descent-lemma", "return loss, weights @ x / len(y)", "return loss, 0.5 * weights @ x / len(y)"
+    )
+
+
+def test_scale_invariant_claim_fails_with_a_wrong_gradient() -> None:
+    """Any field scaling like 1 / |w| passes the c^2 check; the finite-difference check must catch it."""
+    break_claim(
+        PAGE, "lr-scale-invariant", "return (g_u - u * (u @ g_u)) / norm", "return 0.5 * (g_u - u * (u @ g_u)) / norm"
+    )
+
+
+def test_warmup_claim_fails_without_the_warmup() -> None:
+    """The warm-up's shape is part of the claim: starting at the peak must fail it."""
+    break_claim(PAGE, "lr-warmup-cosine", "return peak_lr * (0.1 + 0.9 * step / warmup_steps)", "return peak_lr")

@@ -123,3 +123,28 @@ def test_not_faster_claim_fails_when_the_grid_misses_half_the_stable_range() -> 
     break_claim(
         PAGE, "momentum-not-always-faster", "np.linspace(0, edge, n_lrs + 1)", "np.linspace(0, edge / 2, n_lrs + 1)"
     )
+
+
+def test_velocity_torch_claim_fails_when_sgd_moves_uphill() -> None:
+    """The move's direction is checked, not only its length: maximize=True (uphill) must fail."""
+    break_claim(PAGE, "momentum-velocity-torch", "lr=lr, momentum=beta)", "lr=lr, momentum=beta, maximize=True)")
+
+
+def test_nesterov_rate_claim_fails_with_a_constant_momentum() -> None:
+    """The bounds are Nesterov's schedule's: a constant momentum of 0.99 breaks them on some problem."""
+    break_claim(PAGE, "momentum-nesterov-rate", "(t - 1) / t_new * (x_new - x)", "0.99 * (x_new - x)")
+
+
+def test_noise_claim_fails_when_momentum_is_not_the_stated_one() -> None:
+    """Every seed must sit near its own stationary value: heavy ball run at beta = 0.8 instead fails."""
+    break_claim(PAGE, "momentum-noise", "noise_floor(lr, beta, curv,", "noise_floor(lr, 0.8, curv,")
+
+
+def test_cycle_claim_fails_when_no_start_cycles() -> None:
+    """With a smaller momentum, heavy ball converges from every start: the cycle claim must notice."""
+    break_claim(
+        PAGE,
+        "momentum-polyak-cycle",
+        "tails = heavy_ball(starts, lr, beta, steps)",
+        "tails = heavy_ball(starts, lr, 0.1, steps)",
+    )
