@@ -12,12 +12,13 @@ def violations(f, a: torch.Tensor, b: torch.Tensor, lam: torch.Tensor, tol: floa
     if not ((lam >= 0) & (lam <= 1)).all():
         raise ValueError("lam must lie in [0, 1]")
     fv = vmap(f)
-    scale = 1 + fv(a).abs() + fv(b).abs()  # a relative tolerance
+    scale = 1 + fv(a).abs() + fv(b).abs()  # a relative tolerance for function values
     mid = lam[:, None] * a + (1 - lam[:, None]) * b
     chord = fv(mid) > lam * fv(a) + (1 - lam) * fv(b) + tol * scale  # graph above a chord
     g = vmap(grad(f))(a)
     tangent = fv(b) < fv(a) + ((b - a) * g).sum(1) - tol * scale  # graph below a tangent plane
-    curvature = torch.linalg.eigvalsh(vmap(jacrev(jacrev(f)))(a))[:, 0] < -tol * scale  # a negative eigenvalue
+    eig = torch.linalg.eigvalsh(vmap(jacrev(jacrev(f)))(a))
+    curvature = eig[:, 0] < -tol * (1 + eig.abs().max(1).values)  # a negative eigenvalue, relative to the largest
     return {
         name: bad.double().mean().item()
         for name, bad in [("chord", chord), ("tangent", tangent), ("Hessian", curvature)]
@@ -51,6 +52,17 @@ for device in devices:
             assert max(share.values()) == 0  # no test finds a violation
         else:
             assert min(share.values()) > 0  # every test finds one
+
+# What sampling cannot do: a dimple narrower than the spacing of the samples goes unseen.
+depth, width = 1e-3, 1e-4
+dimple = lambda p: p[0] ** 4 + p[1] ** 2 - depth * torch.exp(-(p[0] ** 2 + p[1] ** 2) / width)  # noqa: E731
+rim = torch.tensor([(1.5 * width) ** 0.5, 0.0], dtype=torch.float64)  # where the dimple curves down most
+rim_eig = torch.linalg.eigvalsh(jacrev(jacrev(dimple))(rim))[0].item()
+unseen = violations(dimple, a.cpu(), b.cpu(), lam.cpu(), tol=tol)
+print(
+    f"{'dimple':24s}" + "  ".join(f"{k} {v:6.1%}" for k, v in unseen.items()) + f"  (Hessian at the rim: {rim_eig:.1f})"
+)
+assert rim_eig < 0 and max(unseen.values()) == 0  # not convex, yet no test finds a violation
 # --8<-- [end:tests]
 
 # --8<-- [start:operations]
@@ -82,11 +94,13 @@ preserved = {
     "max(lse(x), |x|^2, 1 + u.x)  (max)": lambda x: np.maximum(np.maximum(lse(x), sq(x)), 1 + x @ u),
     "lse(Ax + c)  (affine inside)": lambda x: lse(x @ A.T + c),
     "|Ax + c|_1  (affine inside)": lambda x: np.abs(x @ A.T + c).sum(axis=-1),
+    "|relu(Ax + c)|^2  (composition)": lambda x: sq(np.maximum(x @ A.T + c, 0)),  # nondecreasing convex of convex
 }
 broken = {
     f"lse(x) - {neg} |x|^2  (negative weight)": lambda x: lse(x) - neg * sq(x),
     "min(|x - u|^2, |x + u|^2)  (min)": lambda x: np.minimum(sq(x - u), sq(x + u)),
     "|tanh(Ax + c)|^2  (nonlinear inside)": lambda x: sq(np.tanh(x @ A.T + c)),
+    "(x1 x2 x3 - 1)^2  (product of weights)": lambda x: (x.prod(axis=-1) - 1) ** 2,  # a deep linear net, 1 example
 }
 triples, box, dim, tol, at_least = 50_000, 3.0, 3, 1e-9, 0.001
 a, b = rng.uniform(-box, box, size=(2, triples, dim))
@@ -95,13 +109,13 @@ shares = []
 for name, f in (preserved | broken).items():
     worst = chord_violation(f, a, b, lam)
     shares.append(np.mean(worst > tol * (1 + np.abs(f(a)) + np.abs(f(b)))))
-    print(f"{name:40s} above the chord in {shares[-1]:6.2%} of triples")
+    print(f"{name:42s} above the chord in {shares[-1]:6.2%} of triples")
     # claim: convexity-operations [triples=triples]
     if name in preserved:
         assert shares[-1] == 0
     else:
         assert shares[-1] > at_least
-min_share = shares[-2]  # min(|x - u|^2, |x + u|^2): only triples across the ridge find it
+min_share = shares[len(preserved) + 1]  # min(|x - u|^2, |x + u|^2): only triples across the ridge find it
 # --8<-- [end:operations]
 
 # --8<-- [start:flat]
@@ -118,8 +132,9 @@ def gd(grad, w0: np.ndarray, lr: float, steps: int) -> np.ndarray:
 
 # 1. h(x) = max(|x| - 1, 0)^2 in the plane is convex and zero on the whole unit disk.
 rng = np.random.default_rng(0)
-count, box, tol = 1000, 3.0, 1e-9
-starts = rng.uniform(-box, box, size=(count, 2))
+count, r_min, r_max, tol = 1000, 1.5, 3.0, 1e-9
+angle, r = rng.uniform(0, 2 * np.pi, count), rng.uniform(r_min, r_max, count)
+starts = r[:, None] * np.stack([np.cos(angle), np.sin(angle)], axis=1)  # all outside the disk, where h > 0
 
 
 def flat_grad(x: np.ndarray) -> np.ndarray:
@@ -130,11 +145,15 @@ def flat_grad(x: np.ndarray) -> np.ndarray:
 
 ends = gd(flat_grad, starts, lr=0.1, steps=200)
 radius = np.linalg.norm(ends, axis=1)
+projection = starts / np.linalg.norm(starts, axis=1, keepdims=True)  # the point of the disk nearest each start
+off = np.abs(ends - projection).max()
 nearest = np.sort(np.linalg.norm(ends[:, None] - ends[None], axis=-1), axis=1)[:, 1]
-print(f"flat bottom: {len(ends)} starts end at |x| <= {radius.max():.9f}, no two closer than {nearest.min():.0e}")
+print(f"flat bottom: {len(ends)} starts end at |x| <= {radius.max():.9f}, each at the disk point nearest it")
+print(f"no two runs end closer than {nearest.min():.0e}")
 # claim: convexity-flat-bottom [starts=len(starts)]
 assert np.all(radius <= 1 + tol)  # every end point is a global minimizer: h = 0
-assert nearest.min() > tol  # ...and no two runs end at the same one
+assert off < tol  # ...the one nearest its start...
+assert nearest.min() > tol  # ...so no two runs end at the same one
 
 # 2. Least squares with more weights (d = 30) than examples (n = 10): L(w) = |Xw - y|^2 / n.
 n, d, runs, loss_tol, apart, near_tol = 10, 30, 20, 1e-20, 1.0, 1e-8
@@ -161,7 +180,7 @@ print(f"midpoints of any two ends: loss < {order(mid_loss.max())}; end = minimiz
 # claim: convexity-flat-bottom [starts=len(w0)]
 assert loss.max() < loss_tol and gaps.min() > apart  # different global minimizers
 assert mid_loss.max() < loss_tol  # the set of minimizers is convex
-assert gap < near_tol
+assert gap < near_tol and np.linalg.matrix_rank(X) == n  # rank n: the minimizers form a (d - n)-dim set
 # --8<-- [end:flat]
 
 # --8<-- [start:strong]
@@ -186,9 +205,15 @@ def grad(w: np.ndarray) -> np.ndarray:
 
 
 mu, L = reg, reg + np.linalg.eigvalsh(X.T @ X).max() / (4 * n)  # the logistic curvature is at most 1/4
-a, b = rng.uniform(-3, 3, size=(2, pairs, d))
+box, far, near, tight = 3.0, 50.0, 1e-4, 0.05
+a, b = rng.uniform(-box, box, size=(2, pairs, d))  # pairs in a box...
+u = rng.standard_normal((pairs, d))
+u /= np.linalg.norm(u, axis=1, keepdims=True)
+a = np.concatenate([a, far / 2 * u, np.zeros((1, d))])  # ...pairs far out along random rays, where the loss is
+b = np.concatenate([b, far * u, near * np.linalg.eigh(X.T @ X)[1][:, -1:].T])  # flat, and one next to 0
 gap = f(b) - f(a) - ((b - a) * grad(a)).sum(axis=1)  # f(b) minus the tangent at a
 dist2 = ((b - a) ** 2).sum(axis=1)
+secant = 2 * gap / dist2  # the curvature f shows between a and b
 lower_ok = bool(np.all(gap >= mu / 2 * dist2 - 1e-12))  # strong convexity: at least mu/2 |b - a|^2 above
 upper_ok = bool(np.all(gap <= L / 2 * dist2 + 1e-12))  # smoothness: at most L/2 |b - a|^2 above
 
@@ -199,24 +224,33 @@ for _ in range(30):  # Newton's method for the exact minimizer
     w_star = w_star - np.linalg.solve(hessian, grad(w_star))
 kappa = L / mu
 q = (kappa - 1) / (kappa + 1)
-w0 = rng.uniform(-3, 3, size=(20, d))
+lr = 2 / (mu + L)
+w0 = rng.uniform(-box, box, size=(20, d))
 w, dists, values = w0, [], []
 for _ in range(steps + 1):
     dists.append(np.linalg.norm(w - w_star, axis=1))
     values.append(f(w) - f(w_star))
-    w = w - 2 / (mu + L) * grad(w)  # the step of Nesterov's Theorem 2.1.15
+    w = w - lr * grad(w)  # the step of Nesterov's Theorem 2.1.15
 dists, values = np.array(dists), np.array(values)
 t = np.arange(steps + 1)[:, None]
 dist_bound = q**t * dists[0]
 value_bound = L / 2 * q ** (2 * t) * dists[0] ** 2
-print(f"kappa = L/mu = {kappa:.1f}; quadratic bounds hold at {pairs} random pairs: {lower_ok and upper_ok}")
+# Where the bound is tight: the quadratic with curvatures exactly mu and L, with the same step.
+z0 = np.ones(2)
+z_path = z0 * (1 - lr * np.array([mu, L])) ** np.arange(steps + 1)[:, None]
+tight_ratio = np.linalg.norm(z_path, axis=1) / (q ** np.arange(steps + 1) * np.linalg.norm(z0))
+print(f"kappa = L/mu = {kappa:.1f}; quadratic bounds hold at {len(gap)} pairs: {lower_ok and upper_ok}")
+print(f"secant curvatures range from {secant.min() / mu:.3f} mu to {secant.max() / L:.3f} L")
 print(f"for t >= 1, |w_t - w*| / bound <= {(dists[1:] / dist_bound[1:]).max():.2f}, ", end="")
 print(f"(f(w_t) - f*) / bound <= {(values[1:] / value_bound[1:]).max():.2f}")
+print(f"on the quadratic with curvatures mu and L: |z_t| / bound = 1 at every step: {np.allclose(tight_ratio, 1)}")
 
 # claim: convexity-strong-smooth [pairs=pairs starts=len(w0) steps=steps]
 assert lower_ok and upper_ok
+assert secant.min() < (1 + tight) * mu and secant.max() > (1 - tight) * L  # neither constant can be improved
 assert np.linalg.norm(grad(w_star)) < 1e-12  # w* is the minimizer
 assert np.all(dists <= dist_bound * (1 + 1e-9)) and np.all(values <= value_bound * (1 + 1e-9))
+assert np.all(np.abs(tight_ratio - 1) < 1e-9)  # with this step the bound is attained: the rate is exact
 # --8<-- [end:strong]
 
 # --8<-- [start:jensen]
@@ -253,15 +287,21 @@ for name, (f, is_convex) in functions.items():
 
 # Sublevel sets: convex for convex f, but convex sublevel sets do not make f convex.
 root = lambda x: np.sqrt(np.abs(x))  # noqa: E731
+grid = np.linspace(-4, 4, 8001)  # membership is tested on this grid, not derived from a formula
 levels = rng.uniform(0.1, 2, draws)
-a, b = rng.uniform(-1, 1, size=(2, draws)) * levels**2  # two points of the sublevel set {root <= level}
+members = root(grid)[None, :] <= levels[:, None]  # one row per level: which grid points are in the set
+first, last = members.argmax(axis=1), len(grid) - 1 - members[:, ::-1].argmax(axis=1)
+runs = np.arange(len(grid))[None, :]
+in_set = bool(np.all(members == ((runs >= first[:, None]) & (runs <= last[:, None]))))  # no gaps: intervals
+i, j = rng.integers(first, last + 1), rng.integers(first, last + 1)  # two members of each set
 lam = rng.uniform(0, 1, draws)
+a, b = grid[i], grid[j]
 between = lam * a + (1 - lam) * b
-in_set = bool(np.all(root(between) <= levels + tol))  # every sublevel set is an interval
 chord_fails = np.mean(root(between) > lam * root(a) + (1 - lam) * root(b) + tol)
 print(f"sqrt|x|: sublevel sets convex: {in_set}; above the chord in {chord_fails:.1%} of triples")
 # claim: convexity-sublevel [draws=draws]
-assert np.all(root(a) <= levels) and np.all(root(b) <= levels) and in_set
+assert members.any(axis=1).all() and in_set  # every sublevel set on the grid is one unbroken run of points
+assert np.all(root(a) <= levels) and np.all(root(b) <= levels)
 assert chord_fails > 0  # ...yet sqrt|x| is not convex
 # --8<-- [end:jensen]
 
@@ -277,23 +317,28 @@ kinks = {
     "|z| + 2z": (lambda z: torch.abs(z) + 2 * z, 0.0, (1.0, 3.0)),  # a kink that is not a minimum
 }
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-candidates = np.round(np.linspace(-4, 4, 161), 10)  # slopes g to test, step 0.05
+h, outside, tol = 1e-6, 1e-6, 1e-9  # difference step; how far outside the interval a slope must fail
 for device in devices:
     for name, (f, kink, (low, high)) in kinks.items():
         z = torch.tensor(kink, dtype=torch.float64, device=device, requires_grad=True)
         f(z).backward()
         autograd = z.grad.item()  # what PyTorch returns at the kink
+        z = z.detach()
+        fk = f(z).item()
+        left = (fk - f(z - h).item()) / h  # one-sided slopes: the subdifferential of a convex f of one
+        right = (f(z + h).item() - fk) / h  # variable is [left slope, right slope]
         b = torch.linspace(kink - 3, kink + 3, 601, dtype=torch.float64, device=device)
-        fb, fk = f(b).cpu().numpy(), f(z).item()
-        below = fb[None, :] >= fk + candidates[:, None] * (b.cpu().numpy() - kink)[None, :] - 1e-12
-        valid = candidates[below.all(axis=1)]  # slopes g with f(b) >= f(kink) + g (b - kink) for all b
+        fb, db = f(b).detach().cpu().numpy(), (b - kink).cpu().numpy()
+        slopes = np.array([left - outside, *np.linspace(left, right, 21), right + outside])
+        passes = (fb[None, :] >= fk + slopes[:, None] * db[None, :] - tol * (1 + np.abs(db))).all(axis=1)
         if device == "cpu":
-            found = f"[{valid.min():g}, {valid.max():g}]"
+            found = f"[{left:.6f}, {right:.6f}]"
             print(f"{name:9s} subgradients at z = {kink:g}: {found}; autograd gives {autograd:g}")
         # claim: convexity-subgradients [devices=devices]
-        assert valid.min() == low and valid.max() == high  # the subdifferential is exactly [low, high]
+        assert abs(left - low) < tol and abs(right - high) < tol  # the subdifferential is exactly [low, high]
+        assert passes[1:-1].all() and not passes[0] and not passes[-1]  # every slope inside passes, none outside
         assert low <= autograd <= high  # PyTorch's gradient at the kink is one of them
-        assert (0 in valid) == (fk <= f(b).min().item())  # 0 is a subgradient exactly at a minimizer
+        assert (left <= 0 <= right) == (fk <= fb.min())  # 0 is a subgradient exactly at a minimizer
 subdifferentials = ", ".join(f"[{low:g}, {high:g}] for {name}" for name, (_, _, (low, high)) in kinks.items())
 minimizers = sum(low <= 0 <= high for _, _, (low, high) in kinks.values())
 # --8<-- [end:subgradients]

@@ -143,28 +143,37 @@ for _ in range(steps):
     x = x - lr * x**3  # f'(x) = x^3
     path.append(x)
 path = np.abs(np.array(path))
-t = np.arange(steps + 1)
-scaled = path[-1] * np.sqrt(2 * lr * steps)  # |x_t| sqrt(2 lr t) -> 1: |x_t| falls like t^(-1/2)
+checkpoints = np.array([steps // 10, steps // 3, steps])
+scaled = path[checkpoints] * np.sqrt(2 * lr * checkpoints)  # |x_t| sqrt(2 lr t) -> 1: |x_t| falls like t^(-1/2)
 late_factor = path[-1] / path[-2]  # the shrink factor per step tends to 1: no linear rate
-print(f"|x_T| sqrt(2 lr T) = {scaled:.4f} after T = {steps} steps; last shrink factor {late_factor:.6f}")
+print(f"|x_t| sqrt(2 lr t) at t = {', '.join(map(str, checkpoints))}: {', '.join(f'{v:.4f}' for v in scaled)}")
+print(f"last shrink factor {late_factor:.6f}")
 
 # Where the step is too large depends on the start: lr x0^2 > 2 diverges, lr x0^2 < 2 converges.
-threshold = np.sqrt(2 / lr)
-starts = np.linspace(0.01, 2, 400) * threshold
-starts = starts[np.abs(starts / threshold - 1) > 0.01]  # leave out the boundary itself
+threshold, near = np.sqrt(2 / lr), 0.001
+starts = np.concatenate([np.linspace(0.01, 2, 400), [1 - near, 1 + near]]) * threshold  # two starts next to it
 x = starts.copy()
 with np.errstate(over="ignore", invalid="ignore"):
-    for _ in range(200):
+    for _ in range(steps):
         x = x - lr * x**3
 diverged = ~(np.abs(x) < 1e6)  # inf and nan count as diverged
+cycle = threshold - lr * threshold**3  # from exactly sqrt(2 / lr) the first step lands on -sqrt(2 / lr)
+orbit = threshold
+with np.errstate(over="ignore", invalid="ignore"):
+    for _ in range(200):
+        orbit = orbit - lr * orbit**3  # rounding errors grow 5-fold per step near the cycle: it is unstable
 print(f"lr = {lr}: {np.sum(diverged)} of {len(starts)} starts diverge, all those with |x0| > {threshold:.3f}")
+print(f"the others end below 1/sqrt(2 lr T): {np.all(np.abs(x[~diverged]) * np.sqrt(2 * lr * steps) <= 1)}")
+print(f"from x0 = sqrt(2/lr) the first step lands on {cycle:.3f}")
 
 # claim: gd-degenerate [starts=len(starts)]
-assert abs(scaled - 1) < rel_tol
+assert np.all(np.abs(scaled - 1) < rel_tol)  # at every checkpoint, not only the last
 assert np.all(np.diff(path) < 0)  # |x_t| falls at every step...
 assert late_factor > slow  # ...but ever more slowly: no linear rate
 assert np.array_equal(diverged, starts > threshold) and diverged.any() and not diverged.all()
-assert np.all(np.abs(x[~diverged]) < starts[~diverged])  # the others move toward the minimum
+assert np.all(np.abs(x[~diverged]) * np.sqrt(2 * lr * steps) <= 1)  # the others converge, at least like t^(-1/2)
+assert abs(cycle + threshold) < 1e-12 * threshold  # at the threshold itself: a 2-cycle, neither in nor out
+assert not abs(abs(orbit) - threshold) < 1  # ...which rounding leaves
 # --8<-- [end:degenerate]
 
 # --8<-- [start:conditioning]
@@ -232,7 +241,7 @@ rng = np.random.default_rng(1)
 kappas = np.array([10.0, 30.0, 100.0, 300.0, 1000.0])
 seeds, d, tol = 20, 20, 1e-10
 rate_tol, low, high, fewer = 0.03, 10, 17, 4
-hb_steps = {}
+hb_steps, rises, total = {}, [], 0
 for kappa in kappas:
     # The same kind of problems as for plain gradient descent: curvatures from 1 to kappa.
     curv = np.concatenate([np.ones((seeds, 1)), rng.uniform(1, kappa, (seeds, d - 2)), np.full((seeds, 1), kappa)], 1)
@@ -246,6 +255,10 @@ for kappa in kappas:
     rate = (late / early) ** (1 / half)
     predicted = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
     hb_steps[kappa] = np.median(steps)
+    per_step = norms[1:] / norms[:-1]  # what each single step does to the error
+    counted = np.arange(len(per_step))[:, None] < steps  # the steps of each run up to its tolerance
+    rises.extend(per_step[counted & (per_step > 1)])
+    total += counted.sum()
     print(
         f"kappa = {kappa:6.0f}: factor predicted {predicted:.4f}, measured {rate.min():.4f} to {rate.max():.4f}; "
         f"steps to {tol:.0e}: {hb_steps[kappa]:4.0f} = {hb_steps[kappa] / np.sqrt(kappa):.1f} sqrt(kappa)"
@@ -255,6 +268,9 @@ for kappa in kappas:
     assert np.all(rate < ((kappa - 1) / (kappa + 1)) ** (np.sqrt(kappa) / fewer))  # much faster than plain GD
     assert low < hb_steps[kappa] / np.sqrt(kappa) < high  # steps grow like sqrt(kappa)
 kappa_set = ", ".join(f"{v:g}" for v in kappas)
+rise_share, worst_rise = len(rises) / total, max(rises)
+print(f"single steps that raise the error: {rise_share:.1%} of {total}, by up to {worst_rise:.2f}-fold")
+assert 0 < rise_share and worst_rise > 1  # the error is not monotone: the rate holds over many steps, not each
 # --8<-- [end:momentum]
 
 # --8<-- [start:nesterov]
@@ -309,11 +325,12 @@ q = 1 / np.sqrt(kappa)
 # (name, lr, beta, look_ahead): look_ahead = 0 is heavy ball, 1 is Nesterov (gradient at x + beta (x - x_prev)).
 methods = [
     ("gradient descent, lr = 2/(L+μ)", 2 / (kappa + 1), 0.0, 0),
+    ("gradient descent, lr = 1/L", 1 / kappa, 0.0, 0),
     ("heavy ball (Polyak's lr, β)", 4 / (np.sqrt(kappa) + 1) ** 2, ((1 - q) / (1 + q)) ** 2, 0),
     ("Nesterov, lr = 1/L", 1 / kappa, (1 - q) / (1 + q), 1),
 ]
 grid_x, grid_y = np.meshgrid(np.linspace(-10.5, 10.5, 80), np.linspace(-2.2, 2.2, 40))
-fig, axes = plt.subplots(1, 3, figsize=(10, 2.8), sharey=True)
+fig, axes = plt.subplots(1, 4, figsize=(13, 2.8), sharey=True)
 paths = []
 for ax, (name, lr, beta, look_ahead) in zip(axes, methods, strict=True):
     x = prev = start
@@ -333,10 +350,13 @@ fig.tight_layout()
 fig.savefig("gradient-descent-valley.svg")
 
 # What the figure's description says about each panel.
-gd, heavy, nest = paths
+gd, gd_same, heavy, nest = paths
 assert np.all(np.sign(gd[1:, 1]) == -np.sign(gd[:-1, 1]))  # gradient descent crosses the valley at every step
+assert np.all(np.abs(gd_same[1:, 1]) < 1e-12)  # at lr = 1/L = 1/kappa plain GD also stops the crossing at once...
+behind = abs(gd_same[-1, 0]) / abs(nest[-1, 0])
+assert behind > 10  # ...but is still far out along the floor after the same steps, where Nesterov is near 0
 assert np.abs(heavy[:, 1]).max() > 1.5 * abs(start[1]) and np.linalg.norm(heavy[-1]) < 1e-2  # swings, then settles
-assert np.all(np.abs(nest[1:, 1]) < 1e-12)  # Nesterov removes the motion across the valley in one step
+assert np.all(np.abs(nest[1:, 1]) < 1e-12)  # Nesterov at lr = 1/L, too, removes the motion across in one step
 assert np.all(np.diff(nest[:, 0]) > 0) and abs(nest[-1, 0]) < 0.01 * abs(start[0])  # ...and slides to the origin
 # --8<-- [end:valley-figure]
 
@@ -346,21 +366,36 @@ import numpy as np
 rng = np.random.default_rng(7)
 problems, steps = 20, 500
 
-# 1. Convex and L-smooth, not strongly convex: least squares with more weights (d) than examples (n).
-n, d = 10, 30
-convex_ok, convex_worst = True, 0.0
-for _ in range(problems):
-    X, y, w0 = rng.standard_normal((n, d)), rng.standard_normal(n), rng.standard_normal(d)
-    L = np.linalg.eigvalsh(X.T @ X / n).max()
-    w_star = w0 - np.linalg.pinv(X) @ (X @ w0 - y)  # the minimizer nearest w0 (f* = 0: the data are fit exactly)
-    w, gaps = w0, []
-    for _ in range(steps + 1):
-        gaps.append(np.sum((X @ w - y) ** 2) / (2 * n))  # f(w_t) - f*
-        w = w - X.T @ (X @ w - y) / n / L  # lr = 1/L
-    bound = 2 * L * np.sum((w0 - w_star) ** 2) / (np.arange(steps + 1) + 4)  # Nesterov (2004), Corollary 2.1.2
-    convex_ok &= bool(np.all(np.array(gaps) <= bound))
-    convex_worst = max(convex_worst, (np.array(gaps) / bound).max())
-print(f"convex least squares, d > n: f(w_t) - f* / bound at most {convex_worst:.2f} over {steps} steps")
+
+def descend(grad, x0: np.ndarray, L: float, steps: int) -> np.ndarray:
+    """Gradient descent with lr = 1/L; returns x_0, ..., x_steps."""
+    path = [x0]
+    for _ in range(steps):
+        path.append(path[-1] - grad(path[-1]) / L)
+    return np.array(path)
+
+
+# 1. Convex and L-smooth, not strongly convex in effect: quadratics whose curvatures spread from L down to L / T^2.
+L_c, dim_c = 1.0, 50
+curv = L_c * 10.0 ** -rng.uniform(0, 2 * np.log10(steps), (problems, dim_c))
+curv[:, 0] = L_c  # the largest curvature is L
+x0 = rng.standard_normal((problems, dim_c))  # x* = 0, f* = 0
+gaps = 0.5 * (curv * descend(lambda x: curv * x, x0, L_c, steps) ** 2).sum(-1)  # f(x_t) - f*
+t = np.arange(steps + 1)[:, None]
+convex_ratio = gaps / (2 * L_c * (x0**2).sum(-1) / (t + 4))  # Nesterov (2004), Corollary 2.1.2
+early, keeps, huber_tol, mu_slack = steps // 10, 0.25, 1e-9, 0.01
+still_1_over_t = (convex_ratio[-1] / convex_ratio[early]).min()  # t (f(x_t) - f*) has not started to vanish
+print(f"convex quadratics: f(x_t) - f* / bound at most {convex_ratio.max():.2f} over {steps} steps; ", end="")
+print(f"ratio at t = {steps} / ratio at t = {early} at least {still_1_over_t:.2f}")
+
+# The worst case of the class (Drori & Teboulle, 2014): a Huber function, linear outside |x| <= tau.
+R = 1.0
+tau = R / (2 * steps + 1)
+huber_grad = lambda x: L_c * np.clip(x, -tau, tau)  # noqa: E731
+huber = lambda x: np.where(np.abs(x) <= tau, L_c * x**2 / 2, L_c * tau * (np.abs(x) - tau / 2))  # noqa: E731
+huber_end = huber(descend(huber_grad, np.array(R), L_c, steps)[-1])
+worst_case = L_c * R**2 / (4 * steps + 2)
+print(f"Huber: f(x_T) = {huber_end:.6e}, L R^2 / (4T + 2) = {worst_case:.6e}")
 
 
 # 2. L-smooth but not convex: f(x) = sum_i (x_i^2 / 2 + 2 cos x_i), with f'' = 1 - 2 cos x in [-1, 3].
@@ -387,16 +422,18 @@ decrease = values[:-1] - values[1:]  # the descent lemma promises at least |g|^2
 best_sq = np.minimum.accumulate(sq_grads, axis=0)  # min over t < T of |grad f(x_t)|^2
 stationarity_bound = 2 * L_nc * (f0 - f_star) / np.arange(1, steps + 1)[:, None]
 print(f"nonconvex: min_t |grad f|^2 / (2L (f0 - f*) / T) at most {(best_sq / stationarity_bound).max():.2e}")
-origin = np.zeros(dim)  # a local maximum: the gradient is zero and gradient descent never moves
-stuck = origin.copy()
-for _ in range(steps):
-    stuck = stuck - grad(stuck) / L_nc
-print(f"from the local maximum x0 = {origin[0]:g}, it ends at |x - x0| = {np.abs(stuck - origin).max():g}")
+# The origin is a local maximum (f'' = -1 in every coordinate). The bound cannot tell it from a minimum,
+# but from random starts next to it gradient descent leaves it (Lee et al., 2016).
+offset = 1e-6
+near_max = descend(grad, offset * rng.standard_normal((problems, dim)), L_nc, steps)[-1]
+escaped = bool(np.all(1 - 2 * np.cos(near_max) > 0) and np.abs(grad(near_max)).max() < 1e-8)
+print(f"from {problems} starts within {offset:g} of the local maximum: all end at a local minimum: {escaped}")
 
-# 3. Polyak-Lojasiewicz, not convex: f(x) = x^2 + 3 sin(x)^2 (Karimi et al., 2016), mu = 1/32, L = 8.
-mu_pl, L_pl = 1 / 32, 8.0
+# 3. Polyak-Lojasiewicz, not convex: f(x) = x^2 + 3 sin(x)^2 (Karimi et al., 2016), L = 8.
+mu_pl, L_pl = 0.175, 8.0
 xs = np.linspace(-11, 11, 220_001)  # |x_t| <= sqrt(f(x_0)) < 11
 pl_f, pl_g = xs**2 + 3 * np.sin(xs) ** 2, 2 * xs + 3 * np.sin(2 * xs)
+best_mu = (0.5 * pl_g[pl_f > 0] ** 2 / pl_f[pl_f > 0]).min()  # the largest mu the grid allows (f = 0 at x = 0)
 starts = rng.uniform(-10, 10, 1000)
 x, pl_values = starts, [starts**2 + 3 * np.sin(starts) ** 2]
 for _ in range(steps):
@@ -404,17 +441,21 @@ for _ in range(steps):
     pl_values.append(x**2 + 3 * np.sin(x) ** 2)
 pl_values = np.array(pl_values)
 pl_bound = (1 - mu_pl / L_pl) ** np.arange(steps + 1)[:, None] * pl_values[0]
-print(f"PL: f(x_t) / ((1 - mu/L)^t f(x_0)) at most {(pl_values[1:] / pl_bound[1:]).max():.2e}")
+print(f"PL: smallest |f'|^2 / (2 f) on the grid {best_mu:.4f}; ", end="")
+print(f"f(x_t) / ((1 - mu/L)^t f(x_0)) at most {(pl_values[1:] / pl_bound[1:]).max():.3f}")
 
 # claim: gd-convex-rate [problems=problems steps=steps]
-assert convex_ok and convex_worst <= 1
+assert np.all(convex_ratio <= 1)  # under the O(1/t) bound at every step
+assert still_1_over_t > keeps  # ...and the gap still falls like 1/t, not faster
+assert abs(huber_end / worst_case - 1) < huber_tol  # the worst case: L R^2 / (4T + 2) exactly
 # claim: gd-nonconvex-rate [problems=problems steps=steps]
 assert (1 - 2 * np.cos(grid)).min() < 0 and (1 - 2 * np.cos(grid)).max() <= L_nc  # f'': not convex; L-smooth
 assert np.all(decrease >= sq_grads / (2 * L_nc) - 1e-12)  # the descent lemma, at every step
 assert np.all(best_sq <= stationarity_bound)  # min_t |grad f|^2 <= 2L (f(x_0) - f*) / T, for every T
-assert np.all(stuck == origin) and np.all(grad(origin) == 0)  # a small gradient, not a minimum
+assert np.all(grad(np.zeros(dim)) == 0) and escaped  # a critical point that is a maximum, and GD leaves it
 # claim: gd-pl-rate [starts=starts.size steps=steps]
 assert np.all(0.5 * pl_g**2 >= mu_pl * pl_f - 1e-12)  # the PL inequality, on a fine grid
+assert best_mu < (1 + mu_slack) * mu_pl  # ...and mu cannot be raised by more than 1%: the constant is tight
 assert (2 + 6 * np.cos(2 * xs)).min() < 0 and (2 + 6 * np.cos(2 * xs)).max() <= L_pl  # not convex; L-smooth
 assert np.all(pl_values <= pl_bound * (1 + 1e-12))  # linear convergence, from every start
 # --8<-- [end:guarantees]
@@ -697,6 +738,7 @@ print(f"lr_t = 1/(L t):   E[x^2] = {np.mean(decaying**2):.6f} (predicted σ²/(L
 # claim: gd-schedule [runs=runs steps=steps]
 assert abs(np.mean(constant**2) / floor - 1) < rel_tol  # stuck at the noise floor
 assert abs(np.mean(decaying**2) / decayed - 1) < rel_tol  # still falling like 1/T
+assert abs(lower / (floor / decayed) - 1) < 2 * rel_tol  # the measured gap is the predicted one
 # --8<-- [end:schedule]
 
 # --8<-- [start:clipping]

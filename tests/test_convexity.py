@@ -71,6 +71,29 @@ def test_convexity_tests_on_device(tests_ns: dict, device: str) -> None:
         ),
         # |z| examined at 0.5, where it is differentiable: one slope passes, not the interval [-1, 1]
         ("convexity-subgradients", '"|z|": (torch.abs, 0.0,', '"|z|": (torch.abs, 0.5,'),
+        # 1.04 |z|: its subdifferential is [-1.04, 1.04], not the [-1, 1] the page states
+        ("convexity-subgradients", '"|z|": (torch.abs, 0.0,', '"|z|": (lambda z: 1.04 * torch.abs(z), 0.0,'),
+        # twice the strong-convexity constant: far out along rays f curves only by about lambda
+        ("convexity-strong-smooth", "mu, L = reg, reg +", "mu, L = 2 * reg, reg +"),
+        # a smoothness constant 35% too small in its data term: near the origin f curves by the full L
+        (
+            "convexity-strong-smooth",
+            "reg + np.linalg.eigvalsh(X.T @ X).max()",
+            "reg + 0.65 * np.linalg.eigvalsh(X.T @ X).max()",
+        ),
+        # steps 1.5 and 0.5 times the theorem's: the quadratic with curvatures mu and L leaves the bound
+        ("convexity-strong-smooth", "lr = 2 / (mu + L)", "lr = 1.5 * 2 / (mu + L)"),
+        ("convexity-strong-smooth", "lr = 2 / (mu + L)", "lr = 0.5 * 2 / (mu + L)"),
+        # sqrt(||x| - 1|): its small sublevel sets are two intervals, and the membership test sees the gap
+        (
+            "convexity-sublevel",
+            "root = lambda x: np.sqrt(np.abs(x))",
+            "root = lambda x: np.sqrt(np.abs(np.abs(x) - 1))",
+        ),
+        # a dimple as wide as the sample spacing: the samples now see it, and the page's point falls
+        ("convexity-equivalent", "depth, width = 1e-3, 1e-4", "depth, width = 1.0, 1.0"),
+        # too few steps: the runs stop short of the disk
+        ("convexity-flat-bottom", "lr=0.1, steps=200", "lr=0.1, steps=20"),
     ],
 )
 def test_claims_fail_when_broken(claim_id: str, original: str, broken: str) -> None:

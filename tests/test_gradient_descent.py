@@ -145,7 +145,18 @@ def test_adam_first_step_is_a_sign_step_on_device(device: str) -> None:
         # steps of 2/L instead of 1/L: the descent lemma no longer holds
         ("gd-nonconvex-rate", "x = x - g / L_nc", "x = x - 2 * g / L_nc"),
         # a PL constant the function does not have
-        ("gd-pl-rate", "mu_pl, L_pl = 1 / 32, 8.0", "mu_pl, L_pl = 1 / 4, 8.0"),
+        ("gd-pl-rate", "mu_pl, L_pl = 0.175, 8.0", "mu_pl, L_pl = 0.25, 8.0"),
+        # steps of 0.1/L: slower than the PL bound at mu = 0.175 allows
+        (
+            "gd-pl-rate",
+            "x = x - (2 * x + 3 * np.sin(2 * x)) / L_pl",
+            "x = x - 0.1 * (2 * x + 3 * np.sin(2 * x)) / L_pl",
+        ),
+        # steps of 0.25/L and 1.9/L instead of 1/L: the Huber run no longer ends at the worst case
+        ("gd-convex-rate", "path[-1] - grad(path[-1]) / L", "path[-1] - 0.25 * grad(path[-1]) / L"),
+        ("gd-convex-rate", "path[-1] - grad(path[-1]) / L", "path[-1] - 1.9 * grad(path[-1]) / L"),
+        # a 1.5% larger step in the divergence test: the threshold moves to 4.439, starts just below 4.472 diverge
+        ("gd-degenerate", "        x = x - lr * x**3\ndiverged", "        x = x - lr * 1.015 * x**3\ndiverged"),
         # the look-ahead dropped: plain heavy ball visits other points than torch's Nesterov
         ("gd-nesterov-look-ahead", "y = x + momentum * (x - prev)", "y = x"),
     ],
