@@ -153,9 +153,10 @@ hs = np.logspace(-1.5, -3.5, 9)
 n_functions, dim = 20, 5
 order_first, order_second, tol_first, tol_second = 2, 3, 0.25, 0.15  # expected error orders, and tolerances
 tol_third = 0.01  # relative gap between the smallest-step error and the h^3 term
+slope_floor = 1.9  # first-order slopes below this are explained in the text
 seeds = range(n_functions)
 for device in devices:
-    orders, gaps = [], []
+    orders, gaps, bends = [], [], []
     for seed in seeds:
         gen = torch.Generator().manual_seed(200 + seed)
         x, d = torch.randn(2, dim, dtype=torch.float64, generator=gen).to(device)
@@ -163,10 +164,17 @@ for device in devices:
         first, second = taylor_errors(f, x, d, hs)
         # slope of log(error) against log(h): the order of the error
         orders.append([np.polyfit(np.log(hs), np.log(e), 1)[0] for e in (first, second)])
-        term = abs(third_derivative(f, x, d)) * hs.min() ** 3 / 6  # what the error should be at the smallest h
+        third = third_derivative(f, x, d)
+        term = abs(third) * hs.min() ** 3 / 6  # what the error should be at the smallest h
         gaps.append(abs(second[np.argmin(hs)] / term - 1))
+        curvature = (d @ torch.autograd.functional.hessian(f, x) @ d).item()
+        bends.append(abs(curvature / third))  # small: the h^3 term competes with the h^2 term in the first model
     orders, gap = np.array(orders), max(gaps)
+    first_orders = orders[:, 0]
+    n_low = int((first_orders < slope_floor).sum())
     if device == "cpu":
+        lowest_bend = bends[np.argmin(first_orders)]
+        assert n_low == 1 and np.argmin(first_orders) == np.argmin(bends)  # one function, the least curved one
         where = f"{hs.min():.1e} <= h <= {hs.max():.3f}"
         print(f"error order over {len(seeds)} functions (slope of log error vs log h, {where}):")
         print(f"  first-order model:  {orders[:, 0].min():.2f} to {orders[:, 0].max():.2f}")
@@ -507,6 +515,18 @@ assert looks_quadratic(errors, shown, c_max, growth)  # bounded ratios, the last
 assert np.all(rates[1:] < rates[:-1] / 10)  # the linear rate is not constant: it falls tenfold per step
 assert np.linalg.norm(grad_hess(w_star, A, labels, lam)[0]) < tol  # the limit is the minimizer
 
+# Affine invariance: in coordinates x = T y, Newton's iterates are y_k = T^-1 x_k (gradient descent's are not).
+T = np.diag(np.random.default_rng(1).uniform(0.1, 10, d))  # a rescaling that changes the condition number
+x_path, y_path = [np.zeros(d)], [np.zeros(d)]
+for _ in range(shown):
+    g, H = grad_hess(x_path[-1], A, labels, lam)
+    x_path.append(x_path[-1] - np.linalg.solve(H, g))
+    g, H = grad_hess(T @ y_path[-1], A, labels, lam)
+    y_path.append(y_path[-1] - np.linalg.solve(T.T @ H @ T, T.T @ g))  # Newton on y -> f(T y)
+invariance_gap = max(np.abs(T @ y - x).max() for x, y in zip(x_path, y_path, strict=True))
+# claim: hessian-newton-quadratic
+assert invariance_gap < tol
+
 # What the check can tell apart: a shifted step converges linearly, at rate about shift / lambda_min.
 caught, missed = 1e-8, 1e-10
 lam_min = np.linalg.eigvalsh(grad_hess(w_star, A, labels, lam)[1]).min()
@@ -519,3 +539,30 @@ assert np.isclose(np.abs(np.linalg.eigvals(step_map)).max(), rate_caught, rtol=1
 assert not looks_quadratic(newton(caught)[0], shown, c_max, growth)
 assert looks_quadratic(newton(missed)[0], shown, c_max, growth)  # below this, double precision cannot tell
 # --8<-- [end:newton]
+
+# --8<-- [start:softmax]
+import torch
+
+
+def cross_entropy_in_logits(z: torch.Tensor, label: int = 0) -> torch.Tensor:
+    """Softmax cross-entropy of one example as a function of its logits z."""
+    return torch.nn.functional.cross_entropy(z[None], torch.tensor([label]))
+
+
+n_draws, n_classes, tol = 200, 10, 1e-12
+gaps, smallest, ranks, null_gaps = [], [], [], []
+for seed in range(n_draws):
+    z = 3 * torch.randn(n_classes, dtype=torch.float64, generator=torch.Generator().manual_seed(seed))
+    H = torch.func.hessian(cross_entropy_in_logits)(z)
+    p = torch.softmax(z, 0)
+    gaps.append((H - (torch.diag(p) - torch.outer(p, p))).abs().max().item())
+    eig = torch.linalg.eigvalsh(H)
+    smallest.append(eig[0].item() / eig[-1].item())
+    ranks.append(int((eig > 1e-9 * eig[-1]).sum()))
+    null_gaps.append((H @ torch.ones(n_classes, dtype=torch.float64)).abs().max().item())
+print(f"{n_draws} random logit vectors, {n_classes} classes: H = diag(p) - p p^T to within {tol:.0e}")
+print(f"rank {min(ranks)} to {max(ranks)}; |H 1| < {tol:.0e}; smallest eigenvalue > -{tol:.0e} x largest")
+# claim: hessian-softmax [draws=n_draws]
+assert max(gaps) < tol and max(null_gaps) < tol  # the formula, and the all-ones direction in the null space
+assert min(smallest) > -tol and set(ranks) == {n_classes - 1}  # positive semidefinite, rank C - 1
+# --8<-- [end:softmax]

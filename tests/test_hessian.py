@@ -59,6 +59,9 @@ BREAKS = [
     ("hessian-least-squares", "return 2 * X.T @ (X @ w - y) / len(y)", "return 2 * X.T @ (X @ w - y) / len(y) + w**3"),
     ("hessian-least-squares", "formula = 2 * X.T @ X / n", "formula = 2.002 * X.T @ X / n"),
     ("hessian-best-step", "e = e - (g @ g)", "e = e - 1.5 * (g @ g)"),  # an overlong step breaks the bound
+    ("hessian-softmax", "(torch.diag(p) - torch.outer(p, p))", "torch.diag(p)"),  # the diagonal alone
+    # Newton in rescaled coordinates without the T^T on the gradient: no longer the same iterates
+    ("hessian-newton-quadratic", "np.linalg.solve(T.T @ H @ T, T.T @ g)", "np.linalg.solve(T.T @ H @ T, g)"),
     ("hessian-diagonal-misleads", "return x**2 + y**2 + c * x * y", "return x**2 + y**2 + 1 * x * y"),
     ("hessian-pd-tests", "sylvester = np.all(minors > 0, axis=1)", "sylvester = np.all(minors[:, :2] > 0, axis=1)"),
 ]
