@@ -30,6 +30,7 @@ def hessian_both_ways(f, x: torch.Tensor, h: float = 1e-5) -> tuple[torch.Tensor
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 n_functions, dim, tol_autograd, tol_differences, tol_single = 20, 5, 1e-12, 1e-7, 1e-6
 seeds = range(n_functions)
+worst_single_on = {}  # device -> largest relative asymmetry of the float32 Hessian
 for device in devices:
     worst_autograd, worst_differences, worst_single = 0.0, 0.0, 0.0
     for seed in seeds:
@@ -45,8 +46,10 @@ for device in devices:
         assert exact.dtype == torch.float64 and (exact - exact.T).abs().max() <= tol_autograd * scale
         assert (differences - differences.T).abs().max() <= tol_differences * scale  # not symmetrized, yet symmetric
         assert (differences - exact).abs().max() <= tol_differences * scale
-    assert tol_autograd < worst_single < tol_single  # float32: symmetric only to its own rounding level
+    worst_single_on[device] = worst_single
+    assert worst_single < tol_single  # float32: symmetric to its own rounding level, on every device
     if device == "cpu":
+        assert tol_autograd < worst_single  # on the CPU, not to float64's: the two triangles round differently
         print(f"largest |H - H^T| / max|H| over {len(seeds)} functions:")
         bound = 10.0 ** np.ceil(np.log10(max(worst_autograd, 1e-300)))  # rounding level: print its order only
         print(f"  float64: autograd below {bound:.0e}, differences of the gradient {worst_differences:.0e}")
@@ -150,9 +153,10 @@ hs = np.logspace(-1.5, -3.5, 9)
 n_functions, dim = 20, 5
 order_first, order_second, tol_first, tol_second = 2, 3, 0.25, 0.15  # expected error orders, and tolerances
 tol_third = 0.01  # relative gap between the smallest-step error and the h^3 term
+slope_floor = 1.9  # first-order slopes below this are explained in the text
 seeds = range(n_functions)
 for device in devices:
-    orders, gaps = [], []
+    orders, gaps, bends = [], [], []
     for seed in seeds:
         gen = torch.Generator().manual_seed(200 + seed)
         x, d = torch.randn(2, dim, dtype=torch.float64, generator=gen).to(device)
@@ -160,10 +164,17 @@ for device in devices:
         first, second = taylor_errors(f, x, d, hs)
         # slope of log(error) against log(h): the order of the error
         orders.append([np.polyfit(np.log(hs), np.log(e), 1)[0] for e in (first, second)])
-        term = abs(third_derivative(f, x, d)) * hs.min() ** 3 / 6  # what the error should be at the smallest h
+        third = third_derivative(f, x, d)
+        term = abs(third) * hs.min() ** 3 / 6  # what the error should be at the smallest h
         gaps.append(abs(second[np.argmin(hs)] / term - 1))
+        curvature = (d @ torch.autograd.functional.hessian(f, x) @ d).item()
+        bends.append(abs(curvature / third))  # small: the h^3 term competes with the h^2 term in the first model
     orders, gap = np.array(orders), max(gaps)
+    first_orders = orders[:, 0]
+    n_low = int((first_orders < slope_floor).sum())
     if device == "cpu":
+        lowest_bend = bends[np.argmin(first_orders)]
+        assert n_low == 1 and np.argmin(first_orders) == np.argmin(bends)  # one function, the least curved one
         where = f"{hs.min():.1e} <= h <= {hs.max():.3f}"
         print(f"error order over {len(seeds)} functions (slope of log error vs log h, {where}):")
         print(f"  first-order model:  {orders[:, 0].min():.2f} to {orders[:, 0].max():.2f}")
@@ -228,14 +239,14 @@ def loss_gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     return 2 * X.T @ (X @ w - y) / len(y)
 
 
-def hessian_by_differences(w: np.ndarray, X: np.ndarray, y: np.ndarray, h: float = 1.0) -> np.ndarray:
+def hessian_by_differences(w: np.ndarray, X: np.ndarray, y: np.ndarray, h: float) -> np.ndarray:
     """Entry (i, j): the central second difference of L itself; exact for a quadratic at any step h."""
     e = np.eye(w.size) * h
     L = lambda v: loss(v, X, y)  # noqa: E731
     return np.array([[L(w + a + b) - L(w + a - b) - L(w - a + b) + L(w - a - b) for b in e] for a in e]) / (4 * h**2)
 
 
-def gradient_by_differences(w: np.ndarray, X: np.ndarray, y: np.ndarray, h: float = 0.1) -> np.ndarray:
+def gradient_by_differences(w: np.ndarray, X: np.ndarray, y: np.ndarray, h: float) -> np.ndarray:
     """Entry j: (L(w + h e_j) - L(w - h e_j)) / 2h, to check the gradient formula against L."""
     e = np.eye(w.size) * h
     return np.array([loss(w + e[j], X, y) - loss(w - e[j], X, y) for j in range(w.size)]) / (2 * h)
@@ -243,19 +254,21 @@ def gradient_by_differences(w: np.ndarray, X: np.ndarray, y: np.ndarray, h: floa
 
 rng = np.random.default_rng(0)
 n, d, n_weights, scale, tol = 200, 5, 20, 10, 1e-9
+steps_hessian = (1.0, 2**-0.5)  # two incommensurate steps: no periodic term in L can hide from both
+steps_gradient = (0.1, 0.1 * 2**-0.5)
 X = rng.normal(size=(n, d))
 formula = 2 * X.T @ X / n  # depends on the inputs X only
 gaps, gradient_gaps = [], []
 for seed in range(n_weights):  # random weights, each with its own random targets
     r = np.random.default_rng(seed)
     w, y = r.normal(scale=scale, size=d), r.normal(size=n)
-    gaps.append(np.abs(hessian_by_differences(w, X, y) - formula).max() / np.abs(formula).max())
+    gaps += [np.abs(hessian_by_differences(w, X, y, h) - formula).max() / np.abs(formula).max() for h in steps_hessian]
     g = loss_gradient(w, X, y)
-    gradient_gaps.append(np.abs(gradient_by_differences(w, X, y) - g).max() / np.abs(g).max())
+    gradient_gaps += [np.abs(gradient_by_differences(w, X, y, h) - g).max() / np.abs(g).max() for h in steps_gradient]
 eig = np.linalg.eigvalsh(formula)
 print(f"second differences of L = 2 X^T X / n at all {n_weights} weights and targets, to within {tol:.0e}")
 print("eigenvalues:", np.round(eig, 3))
-# claim: hessian-least-squares [weights=len(gaps)]
+# claim: hessian-least-squares [weights=n_weights]
 assert max(gaps) < tol  # second differences of L are exact for a quadratic, up to rounding
 assert max(gradient_gaps) < tol  # the gradient used below is that of L
 
@@ -286,8 +299,16 @@ for _ in range(steps):
     e = e - (g @ g) / (g @ formula @ g) * g  # exact line search on a quadratic
 h_norms.append(np.sqrt(e @ formula @ e))
 sd_worst = max(np.array(h_norms[1:]) / np.array(h_norms[:-1]))
+path = [np.zeros(d)]
+for _ in range(steps):  # gradient descent with the best fixed step
+    path.append(path[-1] - 2 / (eigvals[0] + eigvals[-1]) * loss_gradient(path[-1], X, y))
+along_best = (np.array(path) - w_star) @ V
+measured = along_best[1:] / along_best[:-1]  # per-step factor along each eigenvector, measured on the run
 print(f"(kappa - 1)/(kappa + 1) = {best_rate:.4f}; exact line searches: H-norm factor <= {sd_worst:.4f}")
 # claim: hessian-best-step
+predicted_best = along_best[0] * balanced ** np.arange(steps + 1)[:, None]  # each component: its own factor
+assert np.allclose(along_best, predicted_best, rtol=0, atol=1e-9 * np.abs(along_best[0]).max())
+assert np.allclose(np.abs(measured[:, [0, -1]]), best_rate, rtol=1e-6)  # the extremes, measured at every step
 assert np.allclose(np.abs(balanced[[0, -1]]), best_rate) and np.all(np.abs(balanced) <= best_rate + 1e-12)
 assert sd_worst <= best_rate + 1e-12 and np.allclose(formula @ w_star, 2 * X.T @ y / n)  # w_star is the minimizer
 # --8<-- [end:least-squares]
@@ -417,24 +438,29 @@ gradients = {
 assert all(np.abs(g).max() < 1e-9 for g in gradients.values())  # the origin is a critical point of all three
 assert all(np.allclose(H, [[0, 0], [0, 2]], atol=1e-5) for H in hessians.values())  # the same Hessian
 assert lowest["x^4 + y^2"] >= FUNCTIONS["x^4 + y^2"](0.0, 0.0)  # never below f(0), down to radius r_min
-assert np.isclose(lowest["-x^4 + y^2"], -(radius**4)) and np.isclose(lowest["x^3 + y^2"], -(radius**3))  # at y = 0
+assert np.isclose(lowest["-x^4 + y^2"], -(radius**4), rtol=1e-12, atol=0)  # exactly -r^4, at y = 0
+assert np.isclose(lowest["x^3 + y^2"], -(radius**3), rtol=1e-12, atol=0)  # exactly -r^3
 
 # Peano's surface: a minimum along every line through the origin, yet a saddle.
 peano = lambda x, y: (y - x**2) * (y - 2 * x**2)  # noqa: E731
-t_small = 1e-4
-t = np.linspace(-t_small, t_small, 201)[:, None]
-on_lines = peano(t * np.cos(angles), t * np.sin(angles))[t[:, 0] != 0]  # each column: one line through 0
+t_small, n_lines = 1e-4, 1800
+line_angles = np.linspace(0, np.pi, n_lines, endpoint=False)  # theta and theta + pi give the same line
+t = np.linspace(-t_small, t_small, 201)[:, None]  # both sides of the origin on each line
+on_lines = peano(t * np.cos(line_angles), t * np.sin(line_angles))[t[:, 0] != 0]  # each column: one line
 between = 1.5  # the parabola y = 1.5 x^2 runs between the zero sets y = x^2 and y = 2 x^2
 x_par = np.linspace(-radius, radius, 201)
 on_parabola = peano(x_par, between * x_par**2)[x_par != 0]
 print(f"Peano's surface Hessian at 0: {(np.round(hessian_at_origin(peano, 1e-4), 4) + 0.0).tolist()}")
 factor = (between - 1) * (between - 2)  # on the parabola f = factor * x^4
-print(f"  positive on all {n_angles} lines for 0 < |t| <= {t_small:.0e}; on y = {between} x^2: {factor:+.2f} x^4")
+print(
+    f"  positive on all {on_lines.shape[1]} lines for 0 < |t| <= {t_small:.0e}; on y = {between} x^2: {factor:+.2f} x^4"
+)
 peano_gradient = np.array([peano(1e-6, 0.0) - peano(-1e-6, 0.0), peano(0.0, 1e-6) - peano(0.0, -1e-6)]) / 2e-6
 # claim: hessian-peano-surface
 assert np.abs(peano_gradient).max() < 1e-9  # a critical point
 assert np.allclose(hessian_at_origin(peano, 1e-4), [[0, 0], [0, 2]], atol=1e-5)  # the same Hessian as above
-assert np.all(on_lines > 0)  # a strict minimum along every sampled line
+assert np.all(on_lines > 0) and on_lines.shape[1] == n_lines  # a strict minimum along every sampled line
+assert np.ptp(line_angles) < np.pi  # distinct lines: no two angles differ by pi
 assert factor < 0 and np.allclose(on_parabola, factor * x_par[x_par != 0] ** 4)  # yet a saddle:
 assert np.all(on_parabola < 0)  # negative on a curve through the origin
 # --8<-- [end:degenerate]
@@ -450,25 +476,93 @@ def grad_hess(w: np.ndarray, A: np.ndarray, labels: np.ndarray, lam: float) -> t
     return grad, (A.T * (s * (1 - s))) @ A / len(labels) + lam * np.eye(w.size)
 
 
+def newton(shift: float, steps: int = 12) -> tuple[np.ndarray, np.ndarray]:
+    """Newton's method from the origin, each step solving (H + shift I) p = g: distances to the limit, and the limit.
+
+    shift = 0 is Newton's method; shift > 0 makes the convergence linear, at rate about shift / lambda_min(H).
+    """
+    path = [np.zeros(d)]
+    for _ in range(steps):
+        g, H = grad_hess(path[-1], A, labels, lam)
+        path.append(path[-1] - np.linalg.solve(H + shift * np.eye(d), g))
+    return np.array([np.linalg.norm(w - path[-1]) for w in path[:-1]]), path[-1]  # the last iterate serves as w*
+
+
+def looks_quadratic(errors: np.ndarray, shown: int, c_max: float, growth: float) -> bool:
+    """e_(k+1) / e_k^2 stays below c_max and its last value (smallest e_k) does not grow by the factor growth.
+
+    At a linear rate r the ratio is about C + r / e_k, so it grows as e_k shrinks.
+    """
+    ratios = errors[1:shown] / errors[: shown - 1] ** 2
+    return bool(ratios.max() < c_max and ratios[-1] < growth * ratios[:-1].max())
+
+
 rng = np.random.default_rng(0)
-n, d, lam, steps = 200, 5, 0.1, 12
+n, d, lam = 200, 5, 0.1
 A, labels = rng.normal(size=(n, d)), rng.choice([-1.0, 1.0], n)
-path = [np.zeros(d)]
-for _ in range(steps):  # Newton: w <- w - H^{-1} g
-    g, H = grad_hess(path[-1], A, labels, lam)
-    path.append(path[-1] - np.linalg.solve(H, g))
-errors = np.array([np.linalg.norm(w - path[-1]) for w in path[:-1]])  # the last iterate serves as w*
-c_max, tol, shown = 0.2, 1e-12, 4  # e_0 .. e_3 lie above rounding level (e_3 already below tol)
+errors, w_star = newton(0.0)
+c_max, growth, tol, shown = 0.2, 1.2, 1e-12, 4  # e_0 .. e_3 lie above rounding level (e_3 already below tol)
 ratios = errors[1:shown] / errors[: shown - 1] ** 2  # quadratic convergence: e_(k+1) <= C e_k^2
 rates = errors[1:shown] / errors[: shown - 1]  # a linear method would keep e_(k+1) / e_k near a constant
 c_measured = ratios.max()
 print("Newton errors: " + ", ".join(f"{e:.1e}" for e in errors[: shown - 1]) + f", then below {tol:.0e}")
 print(
-    f"e_(k+1) / e_k^2: {', '.join(f'{r:.2f}' for r in ratios)}; e_(k+1) / e_k: {', '.join(f'{r:.0e}' for r in rates)}"
+    f"e_(k+1) / e_k^2: {', '.join(f'{r:.3f}' for r in ratios)}; e_(k+1) / e_k: {', '.join(f'{r:.0e}' for r in rates)}"
 )
 # claim: hessian-newton-quadratic
 assert np.all(errors[shown - 1 :] < tol) and errors[shown - 2] > 1e3 * tol  # e_3 onward at rounding level
-assert c_measured < c_max  # every ratio, including the last one above rounding level
+assert looks_quadratic(errors, shown, c_max, growth)  # bounded ratios, the last one not growing
 assert np.all(rates[1:] < rates[:-1] / 10)  # the linear rate is not constant: it falls tenfold per step
-assert np.linalg.norm(grad_hess(path[-1], A, labels, lam)[0]) < tol  # the limit is the minimizer
+assert np.linalg.norm(grad_hess(w_star, A, labels, lam)[0]) < tol  # the limit is the minimizer
+
+# Affine invariance: in coordinates x = T y, Newton's iterates are y_k = T^-1 x_k (gradient descent's are not).
+T = np.diag(np.random.default_rng(1).uniform(0.1, 10, d))  # a rescaling that changes the condition number
+x_path, y_path = [np.zeros(d)], [np.zeros(d)]
+for _ in range(shown):
+    g, H = grad_hess(x_path[-1], A, labels, lam)
+    x_path.append(x_path[-1] - np.linalg.solve(H, g))
+    g, H = grad_hess(T @ y_path[-1], A, labels, lam)
+    y_path.append(y_path[-1] - np.linalg.solve(T.T @ H @ T, T.T @ g))  # Newton on y -> f(T y)
+invariance_gap = max(np.abs(T @ y - x).max() for x, y in zip(x_path, y_path, strict=True))
+# claim: hessian-newton-quadratic
+assert invariance_gap < tol
+
+# What the check can tell apart: a shifted step converges linearly, at rate about shift / lambda_min.
+caught, missed = 1e-8, 1e-10
+lam_min = np.linalg.eigvalsh(grad_hess(w_star, A, labels, lam)[1]).min()
+rate_caught, rate_missed = caught / lam_min, missed / lam_min
+H_star = grad_hess(w_star, A, labels, lam)[1]
+step_map = np.eye(d) - np.linalg.solve(H_star + caught * np.eye(d), H_star)  # the shifted step, linearized at w*
+print(f"shift {caught:.0e} (linear rate {rate_caught:.0e}) caught; shift {missed:.0e} ({rate_missed:.0e}) not")
+# claim: hessian-newton-quadratic
+assert np.isclose(np.abs(np.linalg.eigvals(step_map)).max(), rate_caught, rtol=1e-3)  # rate ~ shift / lambda_min
+assert not looks_quadratic(newton(caught)[0], shown, c_max, growth)
+assert looks_quadratic(newton(missed)[0], shown, c_max, growth)  # below this, double precision cannot tell
 # --8<-- [end:newton]
+
+# --8<-- [start:softmax]
+import torch
+
+
+def cross_entropy_in_logits(z: torch.Tensor, label: int = 0) -> torch.Tensor:
+    """Softmax cross-entropy of one example as a function of its logits z."""
+    return torch.nn.functional.cross_entropy(z[None], torch.tensor([label]))
+
+
+n_draws, n_classes, tol = 200, 10, 1e-12
+gaps, smallest, ranks, null_gaps = [], [], [], []
+for seed in range(n_draws):
+    z = 3 * torch.randn(n_classes, dtype=torch.float64, generator=torch.Generator().manual_seed(seed))
+    H = torch.func.hessian(cross_entropy_in_logits)(z)
+    p = torch.softmax(z, 0)
+    gaps.append((H - (torch.diag(p) - torch.outer(p, p))).abs().max().item())
+    eig = torch.linalg.eigvalsh(H)
+    smallest.append(eig[0].item() / eig[-1].item())
+    ranks.append(int((eig > 1e-9 * eig[-1]).sum()))
+    null_gaps.append((H @ torch.ones(n_classes, dtype=torch.float64)).abs().max().item())
+print(f"{n_draws} random logit vectors, {n_classes} classes: H = diag(p) - p p^T to within {tol:.0e}")
+print(f"rank {min(ranks)} to {max(ranks)}; |H 1| < {tol:.0e}; smallest eigenvalue > -{tol:.0e} x largest")
+# claim: hessian-softmax [draws=n_draws]
+assert max(gaps) < tol and max(null_gaps) < tol  # the formula, and the all-ones direction in the null space
+assert min(smallest) > -tol and set(ranks) == {n_classes - 1}  # positive semidefinite, rank C - 1
+# --8<-- [end:softmax]

@@ -29,11 +29,39 @@ BREAKS = [
         "H = torch.autograd.functional.hessian(f, x)\n",
         "H = torch.autograd.functional.hessian(f, x) * (1 + 1e-6)\n",
     ),
-    ("hessian-newton-quadratic", "np.linalg.solve(H, g)", "np.linalg.solve(H + 1e-7 * np.eye(d), g)"),  # linear rate
+    # a linear rate (the second review's defeating change, which passed the old ratio bound)
+    (
+        "hessian-newton-quadratic",
+        "np.linalg.solve(H + shift * np.eye(d), g)",
+        "np.linalg.solve(H + (shift + 3e-8) * np.eye(d), g)",
+    ),
+    # angles over a full turn count each line twice
+    ("hessian-peano-surface", "np.linspace(0, np.pi, n_lines", "np.linspace(0, 2 * np.pi, n_lines"),
+    # "exactly -r^4": an error of one part in ten thousand
+    (
+        "hessian-degenerate",
+        '"-x^4 + y^2": lambda x, y: -(x**4) + y**2',
+        '"-x^4 + y^2": lambda x, y: -1.0001 * x**4 + y**2',
+    ),
+    # a wrong step: the measured factors are no longer (kappa - 1)/(kappa + 1)
+    (
+        "hessian-best-step",
+        "2 / (eigvals[0] + eigvals[-1]) * loss_gradient",
+        "1.9 / (eigvals[0] + eigvals[-1]) * loss_gradient",
+    ),
+    # a periodic term aliased by the old steps 1 and 0.1 (the second review's defeating change)
+    (
+        "hessian-least-squares",
+        "return np.mean((X @ w - y) ** 2)",
+        "return np.mean((X @ w - y) ** 2) + 1e-3 * np.sin(20 * np.pi * w).sum()",
+    ),
     ("hessian-condition-rate", "/ eigvals[-1])\n", "/ (1.5 * eigvals[-1]))\n"),
     ("hessian-least-squares", "return 2 * X.T @ (X @ w - y) / len(y)", "return 2 * X.T @ (X @ w - y) / len(y) + w**3"),
     ("hessian-least-squares", "formula = 2 * X.T @ X / n", "formula = 2.002 * X.T @ X / n"),
     ("hessian-best-step", "e = e - (g @ g)", "e = e - 1.5 * (g @ g)"),  # an overlong step breaks the bound
+    ("hessian-softmax", "(torch.diag(p) - torch.outer(p, p))", "torch.diag(p)"),  # the diagonal alone
+    # Newton in rescaled coordinates without the T^T on the gradient: no longer the same iterates
+    ("hessian-newton-quadratic", "np.linalg.solve(T.T @ H @ T, T.T @ g)", "np.linalg.solve(T.T @ H @ T, g)"),
     ("hessian-diagonal-misleads", "return x**2 + y**2 + c * x * y", "return x**2 + y**2 + 1 * x * y"),
     ("hessian-pd-tests", "sylvester = np.all(minors > 0, axis=1)", "sylvester = np.all(minors[:, :2] > 0, axis=1)"),
 ]
