@@ -10,9 +10,10 @@ PAGE = ROOT / "docs" / "local-minimum.md"
 
 def test_torch_follows_numpy_on_device(device: str) -> None:
     """Claim torch-matches-numpy on each device; CUDA reports as skipped where there is no GPU."""
-    ns = run_section("local_minimum", "torch")
-    path = ns["torch_momentum_path"](2.0, lr=0.01, beta=0.9, steps=300, device=device)
-    reference = ns["numpy_momentum_path"](2.0, lr=0.01, beta=0.9, steps=300)
+    torch_path = run_section("local_minimum", "torch")["torch_momentum_path"]
+    heavy_ball = run_section("local_minimum", "momentum")["heavy_ball"]  # what every momentum claim uses
+    path = torch_path(2.0, lr=0.01, beta=0.9, steps=300, device=device)
+    reference = heavy_ball(2.0, lr=0.01, beta=0.9, steps=300)
     assert abs(path - reference).max() < 1e-10
     assert abs(path[-1] - (-1.3008)) < 1e-3
 
@@ -22,13 +23,42 @@ def test_flagship_claim_fails_when_momentum_is_removed() -> None:
     break_claim(PAGE, "momentum-escapes", ", 0.9, 500", ", 0.0, 500")
 
 
-def test_fairness_claim_fails_if_the_effective_step_is_not_matched() -> None:
-    """Momentum given GD's step instead of lr (1 - beta) escapes from x0 = 2: claim momentum-fair fails."""
+def test_flagship_claim_fails_for_gradient_descent_at_the_effective_step() -> None:
+    """The review's defeating change: plain GD with step lr / (1 - beta) also ends in the global minimum from
+    x0 = 2, but it never steps uphill, so claim momentum-escapes fails."""
     break_claim(
         PAGE,
-        "momentum-fair",
-        '"momentum, step lr (1 - beta)": (lr * (1 - beta), beta)',
-        '"momentum, step lr (1 - beta)": (lr, beta)',
+        "momentum-escapes",
+        "        v = beta * v + grad(x)\n        x = x - lr * v\n",
+        "        x = x - lr / (1 - beta) * grad(x)\n",
+    )
+
+
+def test_fairness_claim_fails_with_only_the_old_betas() -> None:
+    """At beta up to 0.9 momentum gains nothing over GD at equal effective step on [-2.5, 2.5]: with only those
+    betas (the configuration behind the page's old conclusion), claim momentum-fair fails."""
+    break_claim(PAGE, "momentum-fair", "betas = (0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99)", "betas = (0.0, 0.5, 0.8, 0.9)")
+
+
+def test_fairness_claim_fails_if_the_effective_step_is_not_matched() -> None:
+    """Momentum given GD's step s instead of s (1 - beta) is not at the same effective step: the claim fails."""
+    break_claim(PAGE, "momentum-fair", "ends_left(s * (1 - b), b, starts)", "ends_left(s, b, starts)")
+
+
+def test_friction_claim_fails_when_beta_is_held_instead_of_friction() -> None:
+    """Holding beta = 0.9 for every effective step changes the friction along a row: claim momentum-friction fails."""
+    break_claim(
+        PAGE, "momentum-friction", "ends_left(a**2 * s**2, 1 - a**2 * s, starts)", "ends_left(s * 0.1, 0.9, starts)"
+    )
+
+
+def test_adam_momentum_claim_fails_when_the_runs_keep_momentum() -> None:
+    """Giving the 'no momentum' runs Adam's default first-moment factor breaks claim adam-momentum."""
+    break_claim(
+        PAGE,
+        "adam-momentum",
+        "no_momentum = (0.3, 0.5), 0.9, (0.0, 0.999)",
+        "no_momentum = (0.3, 0.5), 0.9, (0.9, 0.999)",
     )
 
 
@@ -42,6 +72,11 @@ def test_adam_claim_fails_when_adam_is_gradient_descent() -> None:
     break_claim(
         PAGE,
         "adam-step-size",
-        "final_points(torch.optim.Adam, starts, lr=lr) for lr",
-        "final_points(torch.optim.SGD, starts, lr=lr / 100) for lr",
+        "final_points(torch.optim.Adam, starts, steps, lr=lr, betas=(b1, no_momentum[1]))",
+        "final_points(torch.optim.SGD, starts, steps, lr=lr / 100)",
     )
+
+
+def test_adam_horizon_claim_fails_at_the_short_horizon() -> None:
+    """Continuing only to the same 500 steps leaves every run settled: claim adam-horizon fails."""
+    break_claim(PAGE, "adam-horizon", "long_steps = 5000", "long_steps = 500")
