@@ -39,6 +39,24 @@ BREAKS = [
         "return rastrigin(x) - WELL_DEPTH",
         "return rastrigin(x) - 100 * np.exp(-((x - (-3.5, 3.5)) ** 2).sum(-1) / 2e-4) - WELL_DEPTH",
     ),
+    # the second review's defeat: a second well narrower than the grid spacing, off the grid; a gradient bound
+    # typed from the formula missed it, the interval bound evaluated from the code itself must not
+    (
+        "global-no-guarantee",
+        "return rastrigin(x) - WELL_DEPTH * np.exp(-((x - WELL_AT) ** 2).sum(-1) / (2 * WELL_WIDTH**2))",
+        "return rastrigin(x) - WELL_DEPTH * np.exp(-((x - WELL_AT) ** 2).sum(-1) / (2 * WELL_WIDTH**2))"
+        " - 100 * np.exp(-((x - (1.2525, 1.2525)) ** 2).sum(-1) / (2 * 0.0005**2))",
+    ),
+    # Rastrigin's coefficients changed (16 + ... - 8 cos, same minimum, same count): the table's must fail
+    ("global-benchmarks", "R_A, R_FREQ = 10, 2", "R_A, R_FREQ = 8, 2"),
+    (
+        "global-benchmarks",
+        "ACKLEY_A, ACKLEY_B, ACKLEY_FREQ = 20, 0.2, 2",
+        "ACKLEY_A, ACKLEY_B, ACKLEY_FREQ = 20, 0.3, 2",
+    ),
+    ("global-benchmarks", "HIMMELBLAU_A, HIMMELBLAU_B = 11, 7", "HIMMELBLAU_A, HIMMELBLAU_B = 11, 7.0001"),
+    # restarts that no longer use the steps left after the last full restart leave 20 evaluations unspent
+    ("global-race", "steps_left = budget // 3 ", "steps_left = budget // 3 // steps_per_start * steps_per_start "),
     ("global-mse-not-convex", "theta[:, [1, 0, 2], :]", "theta[:, [0, 1, 2], :]"),
     # two units made identical: their orderings are no longer distinct parameter vectors
     ("global-permutations", "middle = (theta", "theta[:, 1] = theta[:, 0]\nmiddle = (theta"),
