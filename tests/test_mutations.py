@@ -44,9 +44,10 @@ def other_number(literal: str) -> str:
     """A different number of the same kind (an int stays an int: a count must still be a count)."""
     text = literal.replace(",", "")
     if text.lstrip("-+").isdigit():
-        return str(int(text) * 2 + 1)
+        value = int(text)
+        return str(value * 2 + 1 if value != -1 else 2)  # -1 * 2 + 1 would be -1 again
     value = float(text)
-    return repr(value * 2 + 1) if value else "1.5"
+    return repr(value * 2 + 1 if value != -1 else 2.0) if value else "1.5"
 
 
 def set_in_code(code: str, name: str, new: str) -> str:
