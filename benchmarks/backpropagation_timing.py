@@ -14,6 +14,7 @@ import os
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"  # before numpy and torch start their thread pools
 
+import json
 import sys
 import time
 import timeit
@@ -90,6 +91,7 @@ def main() -> None:
         "| bwd / fwd, numpy | bwd / fwd, torch | tanh, numpy / torch |"
     )
     print("|---|---:|---|---:|---:|---:|---:|---:|---:|")
+    summary = {"rows": 0, "numpy_faster_rows": 0, "max_bwd_fwd": 0.0, "tanh_numpy_slower_rows": 0}
     for dtype in [np.float32, np.float64]:
         for sizes, batch in CONFIGS:
             np_fwd, np_fb, (X, Y, params) = numpy_fns(sizes, batch, dtype)
@@ -119,6 +121,13 @@ def main() -> None:
                 f"{ratio(r[:, 4], r[:, 5]):.2f}",
             ]
             print("| " + " | ".join(cells) + " |")
+            summary["rows"] += 1
+            summary["numpy_faster_rows"] += ratio(r[:, 1], r[:, 3]) < 1
+            summary["tanh_numpy_slower_rows"] += ratio(r[:, 4], r[:, 5]) > 1
+            summary["max_bwd_fwd"] = max(
+                summary["max_bwd_fwd"], ratio(r[:, 1] - r[:, 0], r[:, 0]), ratio(r[:, 3] - r[:, 2], r[:, 2])
+            )
+    print("values: " + json.dumps({k: int(v) if isinstance(v, bool | int) else v for k, v in summary.items()}))
 
 
 if __name__ == "__main__":
