@@ -7,62 +7,16 @@ reported as ``file:line: what is wrong; how to fix it``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from pipeline.claims import DOCS, UNSAFE, page_claims
-from pipeline.fences import ROOT, prose_lines, python_fences, rel
+from pipeline.claims import page_claims
+from pipeline.fences import prose_lines, python_fences, rel
+from pipeline.terms import _HEADING, term, unsafe_terms
 
 REQUIRED_SECTIONS = ("Common misconceptions", "Related terms", "References")
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FIGURE = re.compile(r"!\[(?P<alt>(?:\{\{.*?\}\}|[^\]])*)\]\((?P<src>figures/[^)\s]+)\)")
 _META = re.compile(r"\bseed\s+texts?\b|\btooling\s+notes?\b", re.I)
 _LINK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<target>[^)#\s]+\.md)(?:#[^)]*)?\)")
-
-
-@dataclass(frozen=True)
-class Term:
-    """A glossary term as its page states it."""
-
-    title: str
-    page: Path
-    definition: str  # the first paragraph, in Markdown
-
-
-def glossary_pages(config: Path = ROOT / "mkdocs.yml") -> list[Path]:
-    """The pages listed under the Glossary section of the nav."""
-    nav = yaml.load(config.read_text(), Loader=_Loader)["nav"]
-    for entry in nav:
-        if isinstance(entry, dict) and "Glossary" in entry:
-            return [DOCS / next(iter(item.values())) for item in entry["Glossary"]]
-    raise ValueError(f"{rel(config)}: the nav has no 'Glossary' section")
-
-
-class _Loader(yaml.SafeLoader):
-    """Reads mkdocs.yml, ignoring the !!python tags some plugins use."""
-
-
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-_Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-
-
-def term(page: Path) -> Term:
-    """The page's title and first paragraph."""
-    lines = page.read_text(encoding="utf-8").splitlines()
-    title = next((m.group(2) for line in lines if (m := _HEADING.match(line)) and len(m.group(1)) == 1), "")
-    start = next((i for i, line in enumerate(lines) if line.startswith("# ")), -1) + 1
-    para: list[str] = []
-    for line in lines[start:]:
-        if not line.strip():
-            if para:
-                break
-            continue
-        if line.startswith(("#", "!!!", "???", "```", "|", "<", "- ", "* ", "$$")) and not para:
-            break
-        para.append(line.strip())
-    return Term(title, page, " ".join(para))
 
 
 def lint(page: Path, glossary: list[Path]) -> list[str]:
@@ -145,17 +99,4 @@ def _section_problems(page: Path, lines: list[str], headings: dict[str, int]) ->
     ]
     if "References" in headings and not references:
         problems.append(f"{where}:{headings['References']}: 'References' lists no source; cite the primary sources")
-    return problems
-
-
-def unsafe_terms(terms: list[Term]) -> list[str]:
-    """Terms whose title or definition holds raw HTML or script: they would reach every page's tooltips."""
-    problems = []
-    for entry in terms:
-        for what, text, line in (("title", entry.title, 1), ("definition", entry.definition, 3)):
-            if found := UNSAFE.search(text):
-                problems.append(
-                    f"{rel(entry.page)}:{line}: the {what} holds raw HTML or script ({found.group(0)!r}); "
-                    "write Markdown"
-                )
     return problems

@@ -25,9 +25,9 @@ from pipeline import bench, devices, glue, notebooks, results, terms  # noqa: E4
 from pipeline.claims import Claim, unique_ids  # noqa: E402
 from pipeline.errors import PageError  # noqa: E402
 from pipeline.fences import ROOT, Fence, rel  # noqa: E402
-from pipeline.lint import glossary_pages, unsafe_terms  # noqa: E402
 from pipeline.pages import Page, all_pages, snippet_of  # noqa: E402
 from pipeline.results import ClaimResult, PageResult  # noqa: E402
+from pipeline.terms import glossary_pages, unsafe_terms  # noqa: E402
 
 KATEX = ROOT / "node_modules" / "katex" / "dist"
 CLAIMS_TABLE = "<!-- claims-table -->"

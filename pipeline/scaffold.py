@@ -16,7 +16,8 @@ from pathlib import Path
 import yaml
 
 from pipeline.fences import ROOT, rel
-from pipeline.lint import glossary_pages
+from pipeline.pages import module_name
+from pipeline.terms import glossary_pages
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -34,7 +35,7 @@ def names(title: str) -> dict[str, str]:
             f"term name {title!r} may hold only letters, digits, spaces, hyphens and apostrophes (at most 60)"
         )
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
-    return {"title": title[0].upper() + title[1:], "slug": slug, "module": slug.replace("-", "_")}
+    return {"title": title[0].upper() + title[1:], "slug": slug, "module": module_name(slug)}
 
 
 def nav_with(config: Path, title: str, page: str) -> str:

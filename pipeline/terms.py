@@ -1,7 +1,7 @@
 """Glossary terms across the site: the A–Z index, and term links with hover definitions.
 
 Each glossary page's title is its term and its first paragraph its definition
-(pipeline.lint.term). On every page, the first mention of each other term in running text
+(term below). On every page, the first mention of each other term in running text
 becomes a link to its page whose title attribute is the definition: Material's tooltips
 show it on hover.
 """
@@ -11,10 +11,59 @@ from __future__ import annotations
 import html
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.fences import prose_lines
-from pipeline.lint import Term, term
+import yaml
+
+from pipeline.claims import DOCS, UNSAFE
+from pipeline.fences import ROOT, prose_lines, rel
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary term as its page states it."""
+
+    title: str
+    page: Path
+    definition: str  # the first paragraph, in Markdown
+
+
+def glossary_pages(config: Path = ROOT / "mkdocs.yml") -> list[Path]:
+    """The pages listed under the Glossary section of the nav."""
+    nav = yaml.load(config.read_text(), Loader=_Loader)["nav"]
+    for entry in nav:
+        if isinstance(entry, dict) and "Glossary" in entry:
+            return [DOCS / next(iter(item.values())) for item in entry["Glossary"]]
+    raise ValueError(f"{rel(config)}: the nav has no 'Glossary' section")
+
+
+class _Loader(yaml.SafeLoader):
+    """Reads mkdocs.yml, ignoring the !!python tags some plugins use."""
+
+
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+_Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def term(page: Path) -> Term:
+    """The page's title and first paragraph."""
+    lines = page.read_text(encoding="utf-8").splitlines()
+    title = next((m.group(2) for line in lines if (m := _HEADING.match(line)) and len(m.group(1)) == 1), "")
+    start = next((i for i, line in enumerate(lines) if line.startswith("# ")), -1) + 1
+    para: list[str] = []
+    for line in lines[start:]:
+        if not line.strip():
+            if para:
+                break
+            continue
+        if line.startswith(("#", "!!!", "???", "```", "|", "<", "- ", "* ", "$$")) and not para:
+            break
+        para.append(line.strip())
+    return Term(title, page, " ".join(para))
+
 
 _PROTECTED = re.compile(
     r"(`+).*?\1"  # inline code
@@ -103,3 +152,16 @@ def index(terms: list[Term], here: Path) -> str:
 
 def load(pages: list[Path]) -> list[Term]:
     return [term(p) for p in pages if p.is_file()]
+
+
+def unsafe_terms(terms: list[Term]) -> list[str]:
+    """Terms whose title or definition holds raw HTML or script: they would reach every page's tooltips."""
+    problems = []
+    for entry in terms:
+        for what, text, line in (("title", entry.title, 1), ("definition", entry.definition, 3)):
+            if found := UNSAFE.search(text):
+                problems.append(
+                    f"{rel(entry.page)}:{line}: the {what} holds raw HTML or script ({found.group(0)!r}); "
+                    "write Markdown"
+                )
+    return problems

@@ -8,8 +8,7 @@ import pytest
 
 from pipeline.claims import page_claims
 from pipeline.errors import PageError
-from pipeline.lint import Term, unsafe_terms
-from pipeline.terms import index, link_terms
+from pipeline.terms import Term, index, link_terms, unsafe_terms
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,8 @@ import pytest
 
 from pipeline import glue, results
 from pipeline.fences import Fence
-from pipeline.lint import glossary_pages
 from pipeline.pages import Page
+from pipeline.terms import glossary_pages
 from pipeline.testing import break_claim
 
 PAGES = [p.resolve() for p in glossary_pages()]

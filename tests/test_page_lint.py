@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.claims import DOCS
-from pipeline.lint import glossary_pages, lint
+from pipeline.lint import lint
+from pipeline.terms import glossary_pages
 
 SITE_PAGES = {"index.md", "claims.md", "glossary.md", "contributing.md"}  # not glossary terms
 

@@ -10,9 +10,10 @@ import pytest
 from pipeline import results
 from pipeline.claims import check_bindings
 from pipeline.fences import ROOT
-from pipeline.lint import glossary_pages, lint
+from pipeline.lint import lint
 from pipeline.pages import Page
 from pipeline.scaffold import main, names, scaffold
+from pipeline.terms import glossary_pages
 
 
 @pytest.fixture

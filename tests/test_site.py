@@ -134,7 +134,7 @@ def test_claims_page_lists_every_claim_with_a_working_link(browser, origin: str)
 
 def test_hovering_a_term_shows_its_definition_and_links_to_its_page(browser, origin: str) -> None:
     """On the saddle-point page, 'critical point' links to its page and shows its definition on hover."""
-    from pipeline.lint import term
+    from pipeline.terms import term
 
     tab, seen = visit(browser, origin + "saddle-point/", origin)
     link = tab.locator('article p a[href$="critical-point/"]').first
@@ -152,7 +152,7 @@ def test_hovering_a_term_shows_its_definition_and_links_to_its_page(browser, ori
 
 def test_glossary_index_lists_every_term_with_its_definition(browser, origin: str) -> None:
     """The A-Z page is generated from the pages: each term, linked, with its first paragraph."""
-    from pipeline.lint import glossary_pages, term
+    from pipeline.terms import glossary_pages, term
 
     tab, seen = visit(browser, origin + "glossary/", origin)
     entries = tab.locator("article dt a")
@@ -168,7 +168,7 @@ def test_glossary_index_lists_every_term_with_its_definition(browser, origin: st
 
 def test_related_terms_resolve_to_pages() -> None:
     """Each glossary page's related terms, as built, open a page of the site."""
-    from pipeline.lint import glossary_pages
+    from pipeline.terms import glossary_pages
 
     for page in glossary_pages():
         built_page = SITE / page.stem / "index.html"
