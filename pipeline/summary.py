@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import io
 import subprocess
 import tarfile
@@ -19,6 +20,7 @@ from pipeline.fences import ROOT
 from pipeline.pages import Page, all_pages
 
 WEIGHT_BUDGET = 400_000  # bytes a first visit of a page without figures may download (README)
+WEIGHTS = ROOT / "benchmarks" / "results" / "page_weights.json"  # the last recorded weights on main
 
 
 def claim_hashes(docs: Path) -> dict[str, tuple[str, str]]:
@@ -66,6 +68,11 @@ def _figure_names(html: bytes) -> list[bytes]:
     return re.findall(rb'src="[^"]*figures/([^"/]+)"', html)
 
 
+def weights(site: Path = ROOT / "site") -> dict[str, int]:
+    """Every Markdown page's first-visit weight in the built site, by page file name."""
+    return {p.name: page_weight(site, p.name) for p in all_pages(ROOT / "docs") if page_weight(site, p.name)}
+
+
 def report(base_commit: str, site: Path = ROOT / "site") -> str:
     head = claim_hashes(ROOT / "docs")
     with tempfile.TemporaryDirectory() as folder:
@@ -81,21 +88,34 @@ def report(base_commit: str, site: Path = ROOT / "site") -> str:
             f"- **{what}** ({len(ids)}): " + (", ".join(f"`{c}` ({(head | base)[c][0]})" for c in ids) or "none")
         )
     lines.append(f"- **not verified** ({len(failing)}): " + (", ".join(f"`{c}`" for c in failing) or "none"))
-    touched = sorted({head[c][0] for c in diff["added"] + diff["changed"]})
+    before = json.loads(WEIGHTS.read_text()) if WEIGHTS.is_file() else {}
+    now = weights(site)
+    heavier = sorted(name for name, weight in now.items() if weight > before.get(name, weight) * 1.05)
+    lines += ["", "## Page weight (gzipped HTML and figures), against the record on main", ""]
+    lines.append(f"Pages more than 5% heavier: {', '.join(heavier) or 'none'}.")
+    touched = sorted({head[c][0] for c in diff["added"] + diff["changed"]} | set(heavier))
     if touched:
-        lines += ["", "## Pages this change touches (gzipped HTML and figures)", "", "| page | bytes | budget |"]
-        lines.append("|---|---:|---|")
+        lines += ["", "| page | bytes | recorded on main | budget |", "|---|---:|---:|---|"]
         for name in touched:
-            weight = page_weight(site, name)
-            lines.append(f"| {name} | {weight:,} | {'over' if weight > WEIGHT_BUDGET else 'within'} 400 KB |")
-    lines += ["", "Lighthouse is not run in CI; `make audit` measures the pages locally."]
+            weight, old = now.get(name, 0), before.get(name)
+            recorded = f"{old:,}" if old is not None else "new"
+            lines.append(
+                f"| {name} | {weight:,} | {recorded} | {'over' if weight > WEIGHT_BUDGET else 'within'} 400 KB |"
+            )
+    lines += ["", "Lighthouse is not run in CI (`make audit` measures the pages locally); weight is its proxy here."]
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--base", required=True, help="the commit the pull request is compared with")
-    print(report(parser.parse_args(argv).base))
+    parser.add_argument("--base", help="the commit the pull request is compared with")
+    parser.add_argument("--record", action="store_true", help="record the built site's page weights (on main)")
+    args = parser.parse_args(argv)
+    if args.record:
+        WEIGHTS.write_text(json.dumps(weights(), indent=1, sort_keys=True) + "\n")
+        print(f"recorded {WEIGHTS.relative_to(ROOT)}")
+    if args.base:
+        print(report(args.base))
     return 0
 
 
