@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import json
 import io
+import json
 import subprocess
 import tarfile
 import tempfile
