@@ -205,13 +205,25 @@ def buffer_form(curv: np.ndarray, x0: np.ndarray, lr: float, beta: float, steps:
     return np.array(path)
 
 
+def qhm(curv: np.ndarray, x0: np.ndarray, lr: float, beta: float, nu: float, steps: int) -> np.ndarray:
+    """Quasi-hyperbolic momentum (Ma & Yarats): e = beta e + (1 - beta) g; x -= lr ((1 - nu) g + nu e)."""
+    check(lr, beta)
+    x, e, path = x0, np.zeros_like(x0), [x0]
+    for _ in range(steps):
+        g = curv * x
+        e = beta * e + (1 - beta) * g
+        x = x - lr * ((1 - nu) * g + nu * e)
+        path.append(x)
+    return np.array(path)
+
+
 # Random quadratics with curvatures from mu = 1 to L = 100 (both present in each problem).
 problems, dim, mu, L = 20, 10, 1.0, 100.0
 rng = np.random.default_rng(1)
 curv = np.exp(rng.uniform(np.log(mu), np.log(L), (problems, dim)))
 curv[:, :2] = [mu, L]
 x0 = rng.uniform(-1, 1, (problems, dim))
-lr, beta, steps, tolerance, apart = 0.01, 0.9, 300, 1e-12, 1e-2
+lr, beta, steps, tolerance, apart, hb_nu = 0.01, 0.9, 300, 1e-12, 1e-2, 1.0  # hb_nu: QHM's heavy ball
 polyak, lookahead = heavy_ball(curv, x0, lr, beta, steps), nesterov(curv, x0, lr, beta, steps)
 for name, path in [("heavy ball", polyak), ("Nesterov", lookahead)]:
     print(f"{name:10s}: largest |x| after {steps} steps = {np.abs(path[-1]).max():.1e}")
@@ -221,6 +233,9 @@ assert polyak.shape == lookahead.shape == (steps + 1, problems, dim)  # every st
 assert np.abs(polyak - buffer_form(curv, x0, lr, beta, steps, lookahead=False)).max() < tolerance
 assert np.abs(lookahead - buffer_form(curv, x0, lr, beta, steps, lookahead=True)).max() < tolerance
 assert np.abs(lookahead - polyak).max() > apart  # the two methods are not the same
+# Quasi-hyperbolic momentum at the rate lr / (1 - beta): nu = beta is Nesterov's method, nu = 1 heavy ball.
+assert np.abs(lookahead - qhm(curv, x0, lr / (1 - beta), beta, beta, steps)).max() < tolerance
+assert np.abs(polyak - qhm(curv, x0, lr / (1 - beta), beta, hb_nu, steps)).max() < tolerance
 # --8<-- [end:forms]
 
 # --8<-- [start:forms-torch]
@@ -512,8 +527,10 @@ converged = np.abs(tails).max(axis=0) < repeat  # at the minimum
 cycling = (np.abs(tails[period:] - tails[:-period]).max(axis=0) < repeat) & (np.abs(tails).min(axis=0) > 0.5)
 span = f"[{starts.min():g}, {starts.max():g}]"
 print(f"from {starts.size} starts in {span}: {cycling.sum()} cycle, {converged.sum()} converge")
+same_points = np.abs(np.sort(tails[-period:, cycling], axis=0) - cycle[:, None]).max()  # its last three points
 # claim: momentum-polyak-cycle
 assert np.all(converged | cycling) and cycling.any() and converged.any()  # every start does one or the other
+assert same_points < repeat  # every cycling start ends on the same three points as the run above
 # --8<-- [end:cycle]
 
 # --8<-- [start:nesterov-rate]
@@ -585,13 +602,25 @@ def stationary(lr: float, beta: float, curv: float, sigma: float) -> float:
     return (1 + beta) * lr**2 * sigma**2 / ((1 - beta) * h * (2 * (1 + beta) - h))
 
 
+def lyapunov(lr: float, beta: float, curv: float, sigma: float) -> float:
+    """The same E[x^2] solved numerically: P = A P A^T + B B^T for the state (x_t, x_(t-1))."""
+    a = np.array([[1 + beta - lr * curv, -beta], [1.0, 0.0]])  # x_(t+1) = a (x_t, x_(t-1)) - lr sigma xi_t
+    noise = np.array([[(lr * sigma) ** 2, 0.0], [0.0, 0.0]])
+    cov = np.linalg.solve(np.eye(4) - np.kron(a, a), noise.ravel()).reshape(2, 2)
+    return float(cov[0, 0])
+
+
 lr, beta, curv, sigma, runs, steps, seeds, within = 0.001, 0.9, 1.0, 1.0, 20_000, 1000, 10, 0.05
+h_check, exact = 1.5, 1e-9  # a large step lr * curv at which the formula is checked against a direct solve
 big = lr / (1 - beta)  # the step momentum reaches on a steady slope
 # Independent noise for every seed and method: seeds 0..9 for heavy ball, 10..19 for SGD.
-hb = np.array([noise_floor(lr, beta, curv, sigma, runs, steps, seed=s) for s in range(seeds)])
-sgd_big = np.array([noise_floor(big, 0.0, curv, sigma, runs, steps, seed=seeds + s) for s in range(seeds)])
+hb_seeds, sgd_seeds = range(seeds), range(seeds, 2 * seeds)
+hb = np.array([noise_floor(lr, beta, curv, sigma, runs, steps, seed=s) for s in hb_seeds])
+sgd_big = np.array([noise_floor(big, 0.0, curv, sigma, runs, steps, seed=s) for s in sgd_seeds])
 predicted_hb, predicted_big = stationary(lr, beta, curv, sigma), stationary(big, 0.0, curv, sigma)
 sgd_same = stationary(lr, 0.0, curv, sigma)  # plain SGD at momentum's own step: lr sigma^2 / (curv (2 - lr curv))
+# The formula, checked against a direct solve where the step is far from small (lr curv = h_check):
+formula_error = abs(stationary(h_check / curv, beta, curv, sigma) / lyapunov(h_check / curv, beta, curv, sigma) - 1)
 worst = max(np.abs(hb / predicted_hb - 1).max(), np.abs(sgd_big / predicted_big - 1).max())
 gap = abs(hb.mean() / sgd_big.mean() - 1)  # the pooled means, each over seeds * runs runs
 print(f"heavy ball, lr {lr:g}, beta {beta:g}: E[x^2] = {hb.mean():.2e} (stationary value {predicted_hb:.2e})")
@@ -599,6 +628,8 @@ print(f"SGD, lr {big:g}: E[x^2] = {sgd_big.mean():.2e} (stationary value {predic
 print(f"SGD, lr {lr:g}: stationary value {sgd_same:.2e}")
 print(f"{seeds} seeds each: every seed within {worst:.1%} of its stationary value; pooled means {gap:.1%} apart")
 # claim: momentum-noise [runs=seeds*runs]
+assert formula_error < exact  # the stationary value above, exact at a large step too
+assert not set(hb_seeds) & set(sgd_seeds)  # the two methods' noise is drawn independently
 assert worst < within  # every seed of both methods, each near its own stationary value
 assert gap < within  # the floor of the larger step...
 assert abs(hb.mean() * (1 - beta) / sgd_same - 1) < within  # ...1 / (1 - beta) times that of momentum's own step

@@ -140,3 +140,13 @@ def test_scale_invariant_claim_fails_with_a_wrong_gradient() -> None:
 def test_warmup_claim_fails_without_the_warmup() -> None:
     """The warm-up's shape is part of the claim: starting at the peak must fail it."""
     break_claim(PAGE, "lr-warmup-cosine", "return peak_lr * (0.1 + 0.9 * step / warmup_steps)", "return peak_lr")
+
+
+def test_warmup_claim_fails_when_the_decay_is_not_the_cosine() -> None:
+    """Any falling curve that ends near zero passed the shape checks; the cosine formula must be asserted."""
+    break_claim(PAGE, "lr-warmup-cosine", "(1 + math.cos(math.pi * progress)) / 2", "(1 - progress) ** 3")
+
+
+def test_descent_lemma_claim_fails_when_the_largest_rate_takes_a_smaller_step() -> None:
+    """'The first step falls further at each larger lr' is measured: capping the last rate's step must fail."""
+    break_claim(PAGE, "lr-descent-lemma", "lr, w = r / L, w0.copy()", "lr, w = min(r, 1.0) / L, w0.copy()")

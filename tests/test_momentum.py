@@ -148,3 +148,23 @@ def test_cycle_claim_fails_when_no_start_cycles() -> None:
         "tails = heavy_ball(starts, lr, beta, steps)",
         "tails = heavy_ball(starts, lr, 0.1, steps)",
     )
+
+
+def test_noise_claim_fails_when_sgd_reuses_heavy_balls_noise() -> None:
+    """'Noise drawn independently' is asserted: SGD run on heavy ball's seeds must fail the claim."""
+    break_claim(PAGE, "momentum-noise", "range(seeds, 2 * seeds)", "range(seeds)")
+
+
+def test_noise_claim_fails_with_a_wrong_sign_in_the_stationary_value() -> None:
+    """At small steps the sign of h barely matters; the direct solve at a large step must catch it."""
+    break_claim(PAGE, "momentum-noise", "(2 * (1 + beta) - h)", "(2 * (1 + beta) + h)")
+
+
+def test_forms_claim_fails_when_qhm_takes_the_wrong_nu_for_nesterov() -> None:
+    """Quasi-hyperbolic momentum is Nesterov's method at nu = beta, not at nu = 1."""
+    break_claim(
+        PAGE,
+        "momentum-forms",
+        "qhm(curv, x0, lr / (1 - beta), beta, beta, steps)",
+        "qhm(curv, x0, lr / (1 - beta), beta, 1.0, steps)",
+    )
