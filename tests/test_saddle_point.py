@@ -70,6 +70,8 @@ def test_optimizers_stay_on_the_stable_direction_on_device(device: str) -> None:
     assert y == 0 and abs(x) < 0.05
     x, y = ns["run"](adam, device, noise=1e-3)
     assert abs(abs(y) - 1) < 0.05
+    x, y = ns["run"](adam, device, loss=ns["f_diagonal"], steps=1000, start=(1.0, 1.0))
+    assert x == y and abs(x) < 0.05  # on the diagonal stable line Adam has no coordinate to favor
     end = ns["run"](adam, device, loss=ns["f_turned"], steps=1000, start=(2.0, 1.0))
     assert abs(end.norm() - 1) < 0.05 and abs(abs(end[1]) - 2 / 5**0.5) < 0.05  # at a turned minimum
     sgd = lambda ps: torch.optim.SGD(ps, lr=0.1)  # noqa: E731
@@ -110,6 +112,9 @@ def test_deep_linear_and_trap_functions() -> None:
         ("saddle-negative-curvature", "for v in (vec[:, 0], vec[:, 1])]",
          "for v in (torch.tensor([0.6, 0.8], dtype=torch.float64), vec[:, 1])]"),
         ("saddle-negative-curvature", "for v in (vec[:, 0], vec[:, 1])]", "for v in (vec[:, 1], vec[:, 1])]"),
+        ("saddle-negative-curvature", "for v in (vec[:, 0], vec[:, 1])]",
+         "for v in (vec[:, 0] + vec[:, 1], vec[:, 1])]"),
+        ("saddle-stuck-turned", "diagonal_start = (1.0, 1.0)", "diagonal_start = (1.0, 0.999)"),
         ("saddle-degenerate", "lambda p: -(p[0] ** 4) - p[1] ** 4,",
          "lambda p: -(p[0] ** 4) - p[1] ** 4 + 1e-13 * p[0] ** 2,"),
         ("saddle-hvp", "hvp = hvp_function(loss, w)\n    exact = torch.autograd.functional.hessian(loss, w)",
