@@ -80,6 +80,11 @@ fig.savefig("loss-surface-losses.svg", dpi=80)  # dpi of the rasterized surfaces
 # What the description says: every lowest grid point is inside the grid, cross-entropy's near its large-w edge.
 inside = [0 < i < len(w) - 1 for name in surfaces for i in lowest[name]]
 assert all(inside) and w[lowest["cross-entropy"]] > w.min() + 0.9 * (w.max() - w.min())
+# Cross-entropy's curvature there is mean(p (1 - p) [x, 1][x, 1]^T): a mild condition number, not a long valley.
+p = 1 / (1 + np.exp(-(w[lowest["cross-entropy"]] * x + b[lowest["cross-entropy"]])))
+features = np.stack([x, np.ones_like(x)], 1)
+condition = np.linalg.cond((p * (1 - p) * features.T) @ features / len(x))
+assert condition < 10
 # With separable labels t = [x > c] there is no minimizer: along the ray b = -c w the loss keeps falling.
 c = 0.3
 ray = w[0][w[0] > 0]
@@ -96,8 +101,13 @@ x = rng.uniform(-2, 2, 50)
 y = np.tanh(2 * x) + 0.1 * rng.standard_normal(50)
 
 
+def linear_loss(theta):
+    """L(w, b) = mean((w x + b - y)^2) for a batch of (w, b) rows."""
+    return ((theta[:, :1] * x + theta[:, 1:] - y) ** 2).mean(1)
+
+
 def linear_grad(theta):
-    """Gradient of L(w, b) = mean((w x + b - y)^2) for a batch of (w, b) rows."""
+    """Gradient of linear_loss, by hand."""
     r = theta[:, :1] * x + theta[:, 1:] - y
     return 2 * np.stack([(r * x).mean(1), r.mean(1)], axis=1)
 
@@ -115,10 +125,9 @@ def net_grad(theta):
     return 2 * np.stack([(r * v * (1 - h**2) * x).mean(1), (r * h).mean(1)], axis=1)
 
 
-def hessians(points, h=1e-5):
-    """Hessian of net_loss at each point (row), by central differences of the exact gradient."""
-    columns = [(net_grad(points + h * e) - net_grad(points - h * e)) / (2 * h) for e in np.eye(2)]
-    return np.stack(columns, axis=2)
+def differences(f, points, h):
+    """Central differences of f (rows in, values out) along both coordinates: stacked on the last axis."""
+    return np.stack([(f(points + h * e) - f(points - h * e)) / (2 * h) for e in np.eye(2)], axis=-1)
 
 
 def descend(grad, starts, lr=0.5, steps=3000):
@@ -133,32 +142,49 @@ n_starts, box, tol = 20, 3, 1e-6
 starts = rng.uniform(-box, box, size=(n_starts, 2))
 # Linear model: the Hessian is the same 2x2 matrix everywhere, 2/n [[sum x^2, sum x], [sum x, n]].
 hessian = 2 * np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])
+# Both the hand gradient and the hand Hessian are checked against the loss itself, at every start.
+grad_gap = np.abs(linear_grad(starts) - differences(linear_loss, starts, 1e-5)).max()
+hessian_gap = np.abs(differences(linear_grad, starts, 1e-3) - hessian).max()
 least_squares = np.linalg.lstsq(np.stack([x, np.ones_like(x)], 1), y, rcond=None)[0]
 ends = descend(linear_grad, starts)
 spread = np.abs(ends - least_squares).max()
 print(f"linear model: Hessian eigenvalues {np.linalg.eigvalsh(hessian).round(3)}, all {n_starts} runs end at one point")
 # claim: surface-linear-convex [starts=len(starts)]
+assert grad_gap < 1e-8 and hessian_gap < 1e-10  # the formulas are those of this loss
 assert np.linalg.eigvalsh(hessian).min() > 0  # positive definite everywhere: strictly convex
 assert spread < tol  # so every start reaches the one minimum
 
 ends = descend(net_grad, starts)
 minima = np.unique(ends.round(4), axis=0)
 middle = minima.mean(0, keepdims=True)
+# The hand gradient against differences of the loss, at the starts (large gradients) and at the end points.
+net_grad_gap = np.abs(
+    net_grad(np.vstack([starts, ends])) - differences(net_loss, np.vstack([starts, ends]), 1e-6)
+).max()
+end_slope = np.abs(differences(net_loss, ends, 1e-6)).max()  # the loss's own slope where descent stopped
+curvature = {
+    name: np.linalg.eigvalsh(differences(net_grad, p, 1e-5)) for name, p in [("minima", minima), ("middle", middle)]
+}
 for m in minima:
     print(f"tiny network: minimum at (w, v) = ({m[0]:+.3f}, {m[1]:+.3f}), loss {net_loss(m[None])[0]:.4f}")
-print(f"at their midpoint ({middle[0, 0]:+.3f}, {middle[0, 1]:+.3f}) the loss is {net_loss(middle)[0]:.4f}")
+print(
+    f"at their midpoint ({middle[0, 0]:+.3f}, {middle[0, 1]:+.3f}) the loss is {net_loss(middle)[0]:.4f},",
+    f"Hessian eigenvalues {curvature['middle'][0].round(3)}: a saddle point",
+)
 # claim: surface-tiny-net-nonconvex [starts=len(starts)]
-assert len(minima) == 2 and np.abs(net_grad(ends)).max() < 1e-8  # two distinct stationary end points
+assert net_grad_gap < 1e-8  # net_grad is the gradient of net_loss
+assert len(minima) == 2 and end_slope < 1e-8  # two distinct end points where the loss is flat
 assert np.linalg.norm(minima[0] - minima[1]) > 1 and np.abs(minima[0] + minima[1]).max() < 1e-3  # mirror images
-assert np.all(np.linalg.eigvalsh(hessians(minima)) > 0)  # positive definite Hessian: strict minima
+assert np.all(curvature["minima"] > 0)  # positive definite Hessian: strict minima
 assert net_loss(middle)[0] > net_loss(minima).max() + 0.1  # convexity would forbid a bump in between
+assert np.abs(middle).max() < 1e-3 and np.abs(net_grad(np.zeros((1, 2)))).max() < 1e-12  # the origin: stationary
+assert curvature["middle"].min() < -0.1 < 0.1 < curvature["middle"].max()  # curving down and up: a saddle
 
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
 a, c = np.meshgrid(np.linspace(-3, 3, 81), np.linspace(-3, 3, 81))
 grid = np.stack([a.ravel(), c.ravel()], 1)
-linear_loss = ((grid[:, :1] * x + grid[:, 1:] - y) ** 2).mean(1)
 for ax, loss, found, title, names in [
-    (axes[0], linear_loss, least_squares[None], "linear model + MSE: convex", ("w", "b")),
+    (axes[0], linear_loss(grid), least_squares[None], "linear model + MSE: convex", ("w", "b")),
     (axes[1], net_loss(grid), minima, "v·tanh(w x) + MSE: not convex", ("w", "v")),
 ]:
     ax.contourf(a, c, np.log10(loss.reshape(a.shape)), levels=25, cmap="viridis", rasterized=True)
@@ -261,19 +287,21 @@ for _ in range(400):
     loss(theta).sum().backward()  # the networks share no parameters: each gets its own gradient
     opt.step()
 
-alphas = torch.arange(-20, 61) / 40  # -0.5 to 1.5 in steps of 1/40, with 0 and 1 exactly on the grid
+alphas = torch.arange(-200, 601) / 400  # -0.5 to 1.5 in steps of 1/400, with 0 and 1 exactly on the grid
 spacing, start, end = (alphas[1] - alphas[0]).item(), int((alphas == 0).nonzero()), int((alphas == 1).nonzero())
 with torch.no_grad():
     path = loss((1 - alphas[:, None, None]) * theta0 + alphas[:, None, None] * theta)  # (alpha, seed)
-inside = path[start : end + 1]
-monotone = (inside.diff(dim=0) <= 1e-6).all(0).sum().item()
+segment = path[start : end + 1]
+bump_height = (segment - segment.cummin(0).values).max(0).values  # per seed: highest rise above the loss so far
+monotone, bump = (bump_height <= 0).sum().item(), 0.01  # never rising from one sample to the next
 rises = (path[-1] > path[end]).sum().item()
 initial, trained = path[start].mean().item(), path[end].mean().item()
 print(f"loss from {initial:.3f} at theta0 to {trained:.4f} at theta* (means over {seeds} seeds)")
-print(f"falls monotonically along the segment for {monotone} of {seeds} seeds")
+print(f"never rises along the segment for {monotone} of {seeds} seeds; the others rise by more than {bump:g}")
 print(f"rises again past theta* (alpha = {alphas[-1]:.1f}) for {rises} of {seeds} seeds")
 # claim: surface-interpolation [seeds=len(theta)]
 assert len(theta) == seeds and monotone >= min_monotone
+assert (bump_height < bump).sum().item() == monotone  # the same count for any tolerance up to `bump`
 assert rises == seeds
 
 fig, ax = plt.subplots(figsize=(6.5, 3.6))
@@ -375,7 +403,7 @@ def trained_model(device):
 
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-steps, radius, tol, shown_tol = 41, 1.0, 1e-6, 1e-10
+steps, radius, tol = 41, 1.0, 1e-12  # tol: relative; float64 throughout, so only summation order differs
 for device in devices:
     model, x, y = trained_model(device)
     before = copy.deepcopy(model.state_dict())
@@ -384,18 +412,18 @@ for device in devices:
     c = len(coords) // 2
     trained_loss = nn.functional.mse_loss(model(x), y).item()
     reference = loss_per_point(model, nn.functional.mse_loss, x, y, directions, coords)
-    gap = (values.cpu().double() - reference).abs().max().item()
+    gap = ((values.cpu().double() - reference) / reference).abs().max().item()
     # claim: surface-slice-grid [devices=devices points=values.numel()]
     assert values.shape == (steps, steps) and coords[0] == -radius and coords[-1] == radius
     assert torch.equal(coords, -coords.flip(0)) and coords[c] == 0  # symmetric, trained point in the middle
-    assert abs(values[c, c].item() - trained_loss) < tol
+    assert abs(values[c, c].item() - trained_loss) < tol * trained_loss
     # claim: surface-slice-matches [devices=devices points=values.numel()]
     assert gap < tol
     # claim: surface-slice-untouched [devices=devices]
     assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
     assert all(p.grad is None for p in model.parameters()) and model.training
 print(f"{values.numel()} points, loss {values.min():.4f} to {values.max():.3f}, at the centre {values[c, c]:.5f}")
-print(f"largest gap to a per-point evaluation below {shown_tol:.0e}: {gap < shown_tol}")
+print(f"largest relative gap to a per-point evaluation below {tol:.0e}: {gap < tol}")
 
 fig, ax = plt.subplots(figsize=(5.2, 4.4))
 levels = torch.quantile(values.cpu().flatten(), torch.linspace(0, 1, 21, dtype=values.dtype)).numpy()
@@ -451,19 +479,26 @@ for _ in range(steps):
 path = torch.stack(path)  # (steps + 1, P): the whole trajectory
 final = path[-1]
 
-# Principal directions of the trajectory relative to where it ends (Li et al., 2018, section 7).
-offsets = path - final
-_, s, vt = torch.linalg.svd(offsets, full_matrices=False)
-pcs = vt[:k]  # k orthonormal directions in parameter space
-pca_share = (s[:k] ** 2).sum() / (s**2).sum()
-random_dirs = torch.linalg.qr(torch.randn(len(final), k, generator=g))[0].T
-random_share = ((offsets @ random_dirs.T) ** 2).sum() / (offsets**2).sum()
+# Principal directions of the trajectory: PCA of the iterates (centred, as Li et al.'s code does with sklearn).
+offsets = path - final  # the path relative to where it ends: the end point is the origin of the plane
+centred = offsets - offsets.mean(0)
+_, s, vt = torch.linalg.svd(centred, full_matrices=False)
+pcs, shares = vt[:k], s**2 / (s**2).sum()  # k orthonormal directions; the variance each direction holds
+pca_share = shares[:k].sum()
+# The same share for k random orthonormal directions, over many draws (expected value k / P).
+draws = 200
+random_dirs = torch.linalg.qr(torch.randn(draws, len(final), k, generator=g))[0]  # (draws, P, k)
+random_shares = ((centred @ random_dirs) ** 2).sum((1, 2)) / (centred**2).sum()
+random_share, random_max, expected = random_shares.mean(), random_shares.max(), k / len(final)
 print(f"{len(final)} parameters, {len(path) - 1} steps")
-print(
-    f"variance of the trajectory in {k} principal directions: {pca_share:.1%}, in {k} random ones: {random_share:.2%}"
-)
-# claim: surface-trajectory-pca [parameters=len(final)]
-assert len(path) == steps + 1 and pca_share > min_pca and random_share < max_random
+print(f"variance of the trajectory in {k} principal directions: {pca_share:.1%}")
+print(f"in {k} random ones: {random_share:.2%} on average over {draws} draws (k/P = {expected:.2%}),", end=" ")
+print(f"at most {random_max:.1%}")
+# claim: surface-trajectory-pca [parameters=len(final) draws=draws]
+assert len(path) == steps + 1 and pca_share > min_pca and random_max < max_random
+assert abs(random_share / expected - 1) < 0.5  # the average is about k / P, as for any fixed set of vectors
+covariance = torch.linalg.eigvalsh(torch.cov(path.T))  # the variance, computed another way
+assert abs(covariance[-k:].sum() / covariance.sum() - pca_share) < 1e-4
 
 # A projection is many-to-one: move theta* along a direction the projection cannot see.
 u = torch.randn(len(final), generator=g)
@@ -474,8 +509,14 @@ print(f"two parameter vectors at the same projected point: loss {loss(final):.4f
 # claim: surface-projection-not-a-surface
 assert same_spot < spot_tol and loss(hidden) > factor * loss(final)
 assert abs((hidden - final).norm() / final.norm() - 1) < 1e-6  # moved by exactly |theta*|
-
+# The drawn path is such a projection too: the contour under a projected iterate is not that iterate's loss.
 coords = (offsets @ pcs.T).detach()  # the path in the plane of the two principal directions
+with torch.no_grad():
+    along_path, under_path = loss(path), loss(final + coords @ pcs)
+mismatch = ((along_path - under_path).abs() / along_path).max()
+print(f"first iterate: loss {along_path[0]:.3f}, contour under its projection {under_path[0]:.3f}")
+assert mismatch > 0.1 and (along_path[0] - under_path[0]).abs() > 0.1 * along_path[0]
+
 span = coords.abs().max(0).values * 1.2
 a, b = torch.meshgrid(torch.linspace(-1, 1, 41) * span[0], torch.linspace(-1, 1, 41) * span[1], indexing="ij")
 with torch.no_grad():
@@ -484,7 +525,6 @@ fig, ax = plt.subplots(figsize=(5.4, 4.2))
 ax.contourf(a, b, plane.log10(), levels=25, cmap="viridis", rasterized=True)
 ax.plot(coords[:, 0], coords[:, 1], "r.-", ms=2, lw=0.8, label=f"SGD with momentum, {steps} steps")
 ax.plot(0, 0, "w*", ms=10, label="end point θ*")
-shares = s**2 / (s**2).sum()  # the variance each principal direction holds
 ax.set(xlabel=f"PC 1 ({shares[0]:.0%} of variance)", ylabel=f"PC 2 ({shares[1]:.0%})")
 ax.set_title("log10 loss on the plane of the trajectory's two PCs", fontsize=10)
 ax.legend(loc="lower right", fontsize=8)
@@ -545,18 +585,21 @@ n = 256
 x = torch.randn(n, 2, generator=g, dtype=torch.float64)
 y = torch.sin(2 * x[:, 0]) * torch.cos(x[:, 1])
 seeds, steps, lr, small = 8, 600, 0.05, 8
-found = {}
+found, grad_norm = {}, {}
 for batch in (small, n):
     theta = train(batch, seeds, x, y, steps=steps, lr=lr)
     found[batch] = (loss(theta, x, y), top_eigenvalue(theta, x, y))
+    grad_norm[batch] = torch.func.vmap(torch.func.grad(lambda p: loss(p, x, y)))(theta).norm(dim=1)
     print(
         f"batch {batch:3d}: median training loss {found[batch][0].median():.4f}, top eigenvalue",
         found[batch][1].numpy().round(1),
     )
 sharper = (found[n][1] > found[small][1]).sum().item()
-print(f"the large-batch minimum is the sharper one for {sharper} of {seeds} seeds")
+print(f"the full-batch end point is the sharper one for {sharper} of {seeds} seeds")
+print(f"largest full-gradient norm at the end points: {max(v.max() for v in grad_norm.values()):.2f}")
 # claim: surface-sharpness-batch [seeds=seeds]
 assert len(found[n][1]) == seeds and sharper >= seeds - 1
+assert found[small][1].max() < 2 / lr  # the small-batch runs stay below the edge of stability
 # --8<-- [end:sharpness]
 
 # --8<-- [start:reparameterize]
@@ -610,7 +653,7 @@ for device in devices:
     theta = torch.randn(337, generator=g, dtype=torch.float64).to(device) * 0.5
     theta.requires_grad_(True)
     opt = torch.optim.Adam([theta], lr=0.01)
-    for _ in range(300):  # a trained point, so the comparison is made at a (near) minimum
+    for _ in range(300):  # a trained point (not exactly a minimum: its gradient is small, not zero)
         opt.zero_grad()
         mse(theta, x, y).backward()
         opt.step()
@@ -619,8 +662,10 @@ for device in devices:
     loss = functools.partial(mse, x=x, y=y)
     same = rescale(theta, alpha)
     sharpness = top_eigenvalue(loss, theta), top_eigenvalue(loss, same)
+    grad_norm = torch.func.grad(loss)(theta).norm().item()
     # claim: surface-sharpness-reparameterized [devices=devices]
     assert abs(loss(same) - loss(theta)) < tol * loss(theta)  # the same function, the same loss...
     assert sharpness[1] > factor * sharpness[0]  # ...and a minimum that looks far sharper
 print(f"same loss {loss(theta):.5f}; top Hessian eigenvalue {sharpness[0]:.1f} before, {sharpness[1]:.1f} after")
+print(f"gradient norm at the trained point: {grad_norm:.3f}")
 # --8<-- [end:reparameterize]

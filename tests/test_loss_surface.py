@@ -97,11 +97,18 @@ def test_reparameterization_keeps_function(device: str) -> None:
         ("surface-l2-shift", "lam * (p**2).sum()", "lam * (p**2).sum() + lam * p[0] ** 4"),
         ("surface-tiny-net-nonconvex", "ends = descend(net_grad, starts)", "ends = descend(linear_grad, starts)"),
         (
-            "surface-tiny-net-nonconvex",
-            "(net_grad(points + h * e) - net_grad(points - h * e))",
-            "(net_grad(points - h * e) - net_grad(points + h * e))",
+            "surface-linear-convex",
+            "[[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]]",
+            "[[np.mean(x * x), -np.mean(x)], [-np.mean(x), 1.0]]",
         ),
-        ("surface-interpolation", "(inside.diff(dim=0) <= 1e-6)", "(inside.diff(dim=0) <= -1e-3)"),
+        ("surface-tiny-net-nonconvex", "(r * h).mean(1)", "(r * np.tanh(1.3 * w * x)).mean(1)"),
+        ("surface-interpolation", "(bump_height <= 0)", "(bump_height <= 0.05)"),
+        ("surface-trajectory-pca", "centred = offsets - offsets.mean(0)", "centred = offsets"),
+        (
+            "surface-slice-grid",
+            "(moved, buffers), (x,)), y)",
+            "(moved, buffers), (x,)), y).float().double()",
+        ),
         ("surface-sharpness-reparameterized", "theta[..., 48:304] /= alpha", "theta[..., 48:304] /= alpha**0.5"),
     ],
 )
