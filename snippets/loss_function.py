@@ -157,7 +157,7 @@ with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
     shifted_log = np.log(np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True))  # ...but underflow
 naive = -per_entry[np.arange(n), labels].mean()
 n_nan, n_neginf = np.isnan(per_entry).sum(), np.isneginf(per_entry).sum()  # inf / inf, and log(0)
-with np.errstate(over="ignore"):
+with np.errstate(over="ignore", invalid="ignore"):  # inf / inf in the rows whose sum overflowed
     row_overflow = np.isinf(np.exp(big).sum(axis=1, keepdims=True))  # a finite exp over an infinite sum is 0
     exp_underflow = np.exp(big) == 0
     total = np.exp(big).sum(axis=1, keepdims=True)
