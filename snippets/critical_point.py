@@ -91,6 +91,14 @@ def resultant_at(a: np.ndarray, b: np.ndarray, x: float) -> float:
     return np.linalg.det(S) / np.prod(np.linalg.norm(S, axis=1))
 
 
+def hessian_bound_on_disk(c: np.ndarray, radius: float) -> float:
+    """A proven bound on the Hessian's norm over the disk |p| <= radius: each entry's coefficients in absolute
+    value, evaluated at (radius, radius), bound that entry; the Frobenius norm of those bounds the matrix."""
+    entries = [P.polyder(c, 2, axis=0), P.polyder(P.polyder(c, axis=0), axis=1), P.polyder(c, 2, axis=1)]
+    xx, xy, yy = (P.polyval2d(radius, radius, np.abs(e)) for e in entries)
+    return float(np.sqrt(xx**2 + 2 * xy**2 + yy**2))
+
+
 def winding_number(c: np.ndarray, radius: float, n: int = 4000) -> tuple[float, float, float]:
     """Turns of the gradient around the circle |p| = radius, the largest turn between neighbouring points
     (in degrees; small means no turn was skipped), and the least outward slope p . grad f / |p|."""
@@ -107,7 +115,7 @@ problems = {  # coefficients, search box, a circle around the box
     "six-hump camel": (camel(), (-3, 3, -2, 2), 4.0),
 }
 chi, n_circle, max_step, flat_tol, x_test = 1, 4000, 5, 1e-6, 0.37  # chi: the Euler characteristic of a disk
-found, radii, turn_step = {}, {}, {}
+found, radii, turn_step, drift, slope = {}, {}, {}, {}, {}
 for name, (c, box, radius) in problems.items():
     points = critical_points(c, box)
     cx, cy = P.polyder(c, axis=0), P.polyder(c, axis=1)
@@ -118,11 +126,14 @@ for name, (c, box, radius) in problems.items():
     n_min, n_saddle, n_max = (kinds.count(k) for k in ("minimum", "saddle", "maximum"))
     found[name], radii[name] = (len(points), n_min, n_saddle, n_max), radius
     turns, turn_step[name], outward = winding_number(c, radius, n=n_circle)
+    # Between neighbouring points the gradient changes by at most (Hessian bound) x (arc between them).
+    drift[name], slope[name] = hessian_bound_on_disk(c, radius) * 2 * np.pi * radius / n_circle, outward
     farthest = np.hypot(*points.T).max()
     flattest = min(np.abs(hessian_eigenvalues(c, p)).min() for p in points)
     print(f"{name}: {len(points)} critical points (Bezout bound {bezout}), all inside |p| < {farthest:.2f}")
     print(f"  {n_min} minima - {n_saddle} saddles + {n_max} maxima = {n_min - n_saddle + n_max}", end="")
     print(f";  on |p| = {radius:g} the gradient points outward and turns {turns:.0f} time(s)")
+    print(f"  between neighbouring points it moves at most {drift[name]:.1f}, its size there is >= {outward:.0f}")
     # claim: critical-count
     assert min(abs(r) for r in resultants) > 1e-8  # finitely many complex solutions, so Bezout's bound applies
     assert len(points) == bezout  # as many real solutions as there can be complex ones: none is missing
@@ -132,6 +143,9 @@ for name, (c, box, radius) in problems.items():
     assert n_min - n_saddle + n_max == chi  # the Euler characteristic of a disk
     assert outward > 0 and farthest < radius  # f rises across the circle, all points inside
     assert turn_step[name] < max_step and round(turns) == chi  # Poincare-Hopf: the sum of the indices
+    # |grad| >= outward slope at each point, and it moves less than that along each arc: it stays within
+    # 90 degrees of its direction at the arc's start, so the count of turns misses none.
+    assert drift[name] < outward
     assert round(winding_number(c, radius, n=2 * n_circle)[0]) == chi  # twice as many points: the same count
 # --8<-- [end:find]
 
@@ -219,7 +233,8 @@ terms = {  # the same functions as sums of c_ij x^i y^j, for the bound L
 terms["Himmelblau"][0, 0] = 170
 problems = {"Himmelblau": (himmelblau, (-5, 5, -5, 5)), "six-hump camel": (camel, (-3, 3, -2, 2))}
 check = np.random.default_rng(1)  # points at which to check L against the Hessian of the closed form
-bound, elsewhere, n_minima, tightest, seen = {}, {}, {}, {}, {}
+bound, elsewhere, n_minima, tightest, seen, small_bound, small_seen = {}, {}, {}, {}, {}, {}, {}
+small_box, coarse = (-1, 1, -1, 1), 4  # a grid of 4 x 4 points misses the largest |eigenvalue| inside
 for name, (fun, box) in problems.items():
     starts = rng.uniform((box[0], box[2]), (box[1], box[3]), size=(n_starts, 2))
     x, y, inside, worst = descend(fun, *starts.T, lr=lr, steps=steps, box=box)
@@ -230,6 +245,11 @@ for name, (fun, box) in problems.items():
     elsewhere[name] = (newton_stopped & ~newton_minimum).mean()
     c = coefficients(terms[name])
     bound[name] = curvature_bound(c, box)
+    # The bound where the largest eigenvalue lies between grid points: a coarse grid on a small box.
+    small_bound[name] = curvature_bound(c, small_box, n=coarse)
+    fine = np.meshgrid(np.linspace(*small_box[:2], 1001), np.linspace(*small_box[2:], 1001))  # has x = 0, y = 0
+    _, _, (hxx, hxy, hyy) = fun(*fine)
+    small_seen[name] = np.abs(np.linalg.eigvalsh(np.stack([hxx, hxy, hxy, hyy], -1).reshape(-1, 2, 2))).max()
     points = check.uniform((box[0], box[2]), (box[1], box[3]), size=(100_000, 2))
     value, _, (hxx, hxy, hyy) = fun(*points.T)
     seen[name] = np.abs(np.linalg.eigvalsh(np.stack([hxx, hxy, hxy, hyy], -1).reshape(-1, 2, 2))).max()
@@ -237,6 +257,7 @@ for name, (fun, box) in problems.items():
     print(f"  gradient descent ends at a minimum from {at_minimum.mean():.0%} ({n_minima[name]} different minima)")
     print(f"  Newton's method ends at a saddle or maximum from {elsewhere[name]:.0%}")
     print(f"  L <= {bound[name]:.0f} on the box (largest |eigenvalue| at random points {seen[name]:.0f})")
+    print(f"  on {small_box} from a {coarse}x{coarse} grid: {small_bound[name]:.0f} >= {small_seen[name]:.1f}")
     print(f"  min |grad|^2 reaches at most {tightest[name]:.0%} of its bound")
     # claim: critical-gd-minima [starts=len(starts)]
     assert stopped.all() and at_minimum.all()
@@ -244,6 +265,7 @@ for name, (fun, box) in problems.items():
     # claim: critical-stationary-rate [starts=len(starts)]
     assert np.allclose(value, P.polyval2d(*points.T, c), rtol=1e-12, atol=1e-9)  # the same function...
     assert seen[name] <= bound[name]  # ...and L bounds its Hessian at random points too
+    assert small_seen[name] <= small_bound[name]  # also from a coarse grid, where the spread term is needed
     assert inside.all() and lr < 1 / bound[name]  # the step is below 1/L wherever the runs go...
     assert tightest[name] <= 1  # ...so min_{k<t} |grad|^2 <= 2 (f(x_0) - f(x_t)) / (lr t) at every t
 # --8<-- [end:gd]

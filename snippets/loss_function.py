@@ -5,6 +5,7 @@
 # --8<-- [start:conditional]
 import math
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -17,7 +18,7 @@ def skewed_data(seeds: int, n: int, s: float = 1.0, device: str = "cpu") -> tupl
     return x.to(device), y.to(device)
 
 
-def fit_exp_model(loss_fn, x: torch.Tensor, y: torch.Tensor, steps: int = 200) -> torch.Tensor:
+def fit_exp_model(loss_fn, x: torch.Tensor, y: torch.Tensor, steps: int = 600) -> torch.Tensor:
     """Fit y ≈ exp(a + b x) to each data set (row) by full-batch Adam on the given loss; returns (a, b) per row."""
     theta = torch.zeros(x.shape[0], 2, dtype=x.dtype, device=x.device, requires_grad=True)
     opt = torch.optim.Adam([theta], lr=0.05)
@@ -32,30 +33,49 @@ def fit_exp_model(loss_fn, x: torch.Tensor, y: torch.Tensor, steps: int = 200) -
     return theta.detach()
 
 
-def stationarity(name: str, theta: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """How far each fit is from a stationary point of its loss: |d loss / d(a, b)| over the size of its terms
-    (for MAE the subgradient). Near 0 means converged; an unfinished fit is far from it."""
-    prediction = torch.exp(theta[:, :1] + theta[:, 1:] * x)
-    residual, features = prediction - y, torch.stack([torch.ones_like(x), x], dim=-1)
-    push = residual if name == "MSE" else torch.sign(residual)  # d loss / d prediction, up to a factor
-    grad = ((push * prediction)[..., None] * features).mean(dim=1)
-    size = ((push.abs() * prediction)[..., None] * features).mean(dim=1)
-    return (grad.abs() / size).max(dim=1).values
+def profile(name: str, b: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each data set (row) and each slope b[row, j]: the exactly best a, and the loss there. With u = e^{b x},
+    MSE's best e^a is sum(y u) / sum(u^2); MAE's is the median of y / u weighted by u."""
+    u = np.exp(b[..., None] * x[:, None, :])  # (data sets, slopes, points)
+    if name == "MSE":
+        scale = (y[:, None] * u).sum(-1) / (u * u).sum(-1)
+    else:  # sum |e^a u - y| = sum u |e^a - y / u|: a weighted median
+        order = np.argsort(y[:, None] / u, axis=-1)
+        ratio, weight = np.take_along_axis(y[:, None] / u, order, -1), np.take_along_axis(u, order, -1)
+        below = weight.cumsum(-1)
+        half = (below < below[..., -1:] / 2).sum(-1, keepdims=True)
+        scale = np.take_along_axis(ratio, half, -1)[..., 0]
+    residual = scale[..., None] * u - y[:, None]
+    return np.log(scale), (residual**2 if name == "MSE" else np.abs(residual)).mean(-1)
+
+
+def exact_fit(name: str, x: np.ndarray, y: np.ndarray, lo: float = 0.0, hi: float = 2.0) -> tuple:
+    """The minimizer of MSE or MAE over (a, b), without gradients: a exactly for each b, and b by a grid search
+    in [lo, hi] that zooms in around the best slope (each zoom shrinks the bracket five times)."""
+    lo, hi, rows = np.full(len(x), lo), np.full(len(x), hi), np.arange(len(x))
+    for _ in range(12):
+        b = np.linspace(lo, hi, 11, axis=1)
+        best = b[rows, np.clip(profile(name, b, x, y)[1].argmin(1), 1, 9)]
+        lo, hi = best - (hi - lo) / 10, best + (hi - lo) / 10
+    b = (lo + hi) / 2
+    return profile(name, b[:, None], x, y)[0][:, 0], b
 
 
 seeds, n, s = 20, 4000, 1.0
-grid_points, gap_max, gap_mean, apart, stat_tol = 21, 0.12, 0.05, 1.25, 0.005
+grid_points, gap_max, gap_mean, apart, fit_tol = 21, 0.12, 0.05, 1.25, 1e-3
 ratio = math.exp(s**2 / 2)  # E[y | x] / median(y | x) for log-normal noise
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+x, y = skewed_data(seeds, n, s)
+exact = {name: exact_fit(name, x.numpy(), y.numpy()) for name in ("MSE", "MAE")}  # the minimizers themselves
 for device in devices:
     x, y = skewed_data(seeds, n, s, device)
     grid = torch.linspace(0, 1, grid_points, dtype=torch.float64, device=device)
     cond_mean, cond_median = torch.exp(grid + s**2 / 2), torch.exp(grid)  # E[y | x] and median(y | x)
-    fits, unfinished = {}, 0.0
+    fits, off = {}, 0.0
     for name, loss_fn in [("MSE", F.mse_loss), ("MAE", F.l1_loss)]:
-        theta = fit_exp_model(loss_fn, x, y)
-        unfinished = max(unfinished, stationarity(name, theta, x, y).max().item())
-        a, b = theta.T
+        theta = fit_exp_model(loss_fn, x, y).cpu().numpy()
+        off = max(off, np.abs(theta - np.stack(exact[name], axis=1)).max())  # Adam's fit vs. the exact one
+        a, b = torch.tensor(theta.T, device=device)
         fits[name] = torch.exp(a[:, None] + b[:, None] * grid)  # each seed's fitted curve on the grid
         if device == "cpu":  # the same checks run on every device; the page shows the CPU's numbers
             print(f"{name} fit: a = {a.mean():.3f}, b = {b.mean():.3f} (means over {seeds} data sets)")
@@ -64,10 +84,10 @@ for device in devices:
     if device == "cpu":
         print(f"conditional mean exp({s**2 / 2} + x), median exp(x): ratio {cond_mean[0] / cond_median[0]:.3f}")
         print(f"largest gap: MSE fit to the mean {mse_gap.max():.1%}, MAE fit to the median {mae_gap.max():.1%}")
-        print(f"gradient of each fit's loss: at most {unfinished:.2%} of the size of its terms")
+        print(f"each fit's a and b within {fit_tol:.0e} of the exact minimizer of its loss: {off < fit_tol}")
     # claim: loss-fn-mean-median [seeds=seeds devices=devices]
     assert fits["MSE"].shape == (seeds, grid_points)
-    assert unfinished < stat_tol  # every fit has converged: a minimizer of its loss, not a point on the way
+    assert off < fit_tol  # every fit has converged to the minimizer of its loss, not a point on the way
     assert mse_gap.max() < gap_max and mae_gap.max() < gap_max
     assert mse_gap.mean() < gap_mean and mae_gap.mean() < gap_mean
     assert torch.all(fits["MSE"] / fits["MAE"] > apart)  # the two losses pick different curves
@@ -95,6 +115,7 @@ def cross_entropy(logits: np.ndarray, labels: np.ndarray) -> float:
 rng = np.random.default_rng(0)
 seeds, n, k, tol, scale, stable_tol = 20, 30, 5, 1e-12, 1000, 1e-9
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+weights = np.arange(1.0, k + 1)  # class weights, for the weighted mean
 worst = 0.0
 for _ in range(seeds):
     logits, labels = 3 * rng.normal(size=(n, k)), rng.integers(k, size=n)
@@ -113,11 +134,16 @@ for _ in range(seeds):
         zb, tb = torch.tensor(z2, device=device), torch.tensor(t2, device=device)
         binary = F.binary_cross_entropy_with_logits(zb, tb.double()).item()
         two_class = F.cross_entropy(torch.stack([torch.zeros_like(zb), zb], dim=1), tb).item()
+        # With class weights, reduction="mean" divides by the weights of the true classes, not by n.
+        weighted = F.cross_entropy(z.detach(), t, weight=torch.tensor(weights, device=device)).item()
+        per_example, w = -np.log(probs[np.arange(n), labels]), weights[labels]
         # claim: loss-fn-ce-nll [seeds=seeds devices=devices]
         assert abs(ours - (-np.log(likelihood) / n)) < tol
         assert abs(ours - theirs.item()) < tol and abs(ours - via_nll) < tol
         assert np.abs(z.grad.cpu().numpy() - softmax_minus_onehot).max() < tol
         assert abs(binary - two_class) < tol
+        assert abs(weighted - (w * per_example).sum() / w.sum()) < tol  # divided by sum of w_{y_i}...
+        assert abs(weighted - (w * per_example).sum() / n) > tol  # ...not by n
         worst = max(worst, abs(ours - theirs.item()), abs(ours + np.log(likelihood) / n), abs(binary - two_class))
 print(
     f"cross-entropy = -log(likelihood)/n = torch's cross_entropy, binary = two-class, within {tol:.0e}: {worst < tol}"
@@ -131,16 +157,31 @@ with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
     shifted_log = np.log(np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True))  # ...but underflow
 naive = -per_entry[np.arange(n), labels].mean()
 n_nan, n_neginf = np.isnan(per_entry).sum(), np.isneginf(per_entry).sum()  # inf / inf, and log(0)
+with np.errstate(over="ignore", invalid="ignore"):  # inf / inf in the rows whose sum overflowed
+    row_overflow = np.isinf(np.exp(big).sum(axis=1, keepdims=True))  # a finite exp over an infinite sum is 0
+    exp_underflow = np.exp(big) == 0
+    total = np.exp(big).sum(axis=1, keepdims=True)
+    quotient_underflow = (np.exp(big) > 0) & np.isfinite(total) & (np.exp(big) / total == 0)  # tiny / huge
+    unshifted = big - np.log(np.exp(big).sum(axis=1, keepdims=True))  # log-sum-exp without the shift
+by_overflow = (np.isneginf(per_entry) & row_overflow).sum()
+by_underflow = (np.isneginf(per_entry) & exp_underflow).sum()
+by_quotient = (np.isneginf(per_entry) & quotient_underflow).sum()
 stable = cross_entropy(big, labels)
 z, t = torch.tensor(big), torch.tensor(labels)
 reference = F.cross_entropy(z, t).item()
 twice = F.cross_entropy(F.log_softmax(z, dim=1), t).item()  # log-probabilities passed as logits: harmless
 from_probs = F.cross_entropy(F.softmax(z, dim=1), t).item()  # probabilities passed as logits: wrong
 print(f"logits of size {scale}: softmax then log gives {naive} (of {per_entry.size} entries: {n_nan} nan,")
-print(f"  {n_neginf} -inf); shifted first: {np.isneginf(shifted_log).sum()} -inf; log-sum-exp gives {stable:.1f}")
+print(f"  {n_neginf} -inf: {by_overflow} in rows whose sum overflowed, {by_underflow} where exp underflowed,")
+print(f"  {by_quotient} where exp / sum underflowed); rows whose sum overflowed: {row_overflow.sum()} of {n}")
+print(f"log-sum-exp unshifted: -inf in all of them: {np.isneginf(unshifted[row_overflow[:, 0]]).all()}")
+print(f"shifted first: {np.isneginf(shifted_log).sum()} -inf; shifted log-sum-exp gives {stable:.1f}")
 print(f"cross_entropy of log_softmax {twice:.1f}, of softmax {from_probs:.2f}")
 # claim: loss-fn-ce-stable
 assert np.isnan(naive) and n_nan > 0 and n_neginf > 0  # inf / inf for some entries, log 0 for others
+assert np.all(np.isneginf(per_entry) <= (row_overflow | exp_underflow | quotient_underflow))  # every -inf explained
+assert by_overflow > 0 and by_underflow > 0 and by_quotient > 0
+assert row_overflow.any() and np.isneginf(unshifted[row_overflow[:, 0]]).all()  # z - log(inf) without the shift
 assert np.isneginf(shifted_log).any() and not np.isnan(shifted_log).any()  # the shift cures only overflow
 assert np.isfinite(stable) and abs(stable - reference) < stable_tol * stable
 assert abs(twice - reference) < stable_tol * stable and abs(from_probs - reference) > 1
@@ -298,8 +339,11 @@ import numpy as np
 
 margin = np.linspace(-3, 3, 601)  # m = y f(x) for a label y in {-1, +1} and a score f(x)
 zero_one = (margin <= 0).astype(float)  # a mistake costs 1
-hinge = np.maximum(0, 1 - margin)
-logistic = np.log2(1 + np.exp(-margin))  # in bits, so that it is 1 at m = 0
+surrogates = {
+    "hinge": lambda m: np.maximum(0, 1 - m),
+    "logistic": lambda m: np.log2(1 + np.exp(-m)),  # in bits, so that it is 1 at m = 0
+}
+hinge, logistic = (phi(margin) for phi in surrogates.values())
 
 
 def convex_on_grid(values: np.ndarray) -> bool:
@@ -308,19 +352,18 @@ def convex_on_grid(values: np.ndarray) -> bool:
 
 
 # The best score f for an input whose label is +1 with probability eta, for each surrogate.
-eta = np.linspace(0.025, 0.975, 20)[:, None]  # 0.5, where both labels are as likely, is left out
+near_half = 1e-3  # also eta = 1/2 +- this: a surrogate kinked at 0 would pick the score 0 there
+eta = np.sort(np.r_[np.linspace(0.025, 0.975, 20), 0.5 - near_half, 0.5 + near_half])[:, None]  # not 0.5 itself
 f = np.linspace(-5, 5, 2001)
-best_hinge = f[np.argmin(eta * np.maximum(0, 1 - f) + (1 - eta) * np.maximum(0, 1 + f), axis=1)]
-best_logistic = f[np.argmin(eta * np.log1p(np.exp(-f)) + (1 - eta) * np.log1p(np.exp(f)), axis=1)]
+best_hinge, best_logistic = (f[np.argmin(eta * phi(f) + (1 - eta) * phi(-f), axis=1)] for phi in surrogates.values())
 eta = eta.ravel()
 bayes = np.sign(2 * eta - 1)  # the Bayes classifier: predict the likelier label
 # Bartlett, Jordan & McAuliffe: a convex surrogate is classification-calibrated iff it has a negative
-# derivative at margin 0. One-sided slopes at 0 (the grid has a point at 0): equal, so differentiable, and < 0.
-i0, dm = np.argmin(np.abs(margin)), margin[1] - margin[0]
-slopes = {
-    name: ((phi[i0] - phi[i0 - 1]) / dm, (phi[i0 + 1] - phi[i0]) / dm)
-    for name, phi in [("hinge", hinge), ("logistic", logistic)]
-}
+# derivative at margin 0. One-sided slopes at 0, with steps h = dm and dm / 100: they agree to within h (a
+# kink would leave a gap that does not shrink with h), so differentiable, and < 0.
+dm = margin[1] - margin[0]
+steps = (dm, dm / 100)
+slopes = {name: [((phi(0) - phi(-h)) / h, (phi(h) - phi(0)) / h) for h in steps] for name, phi in surrogates.items()}
 print(f"hinge >= 0-1: {np.all(hinge >= zero_one)}, logistic >= 0-1: {np.all(logistic >= zero_one)}")
 print(f"best hinge score = sign(2 eta - 1) at {np.sum(best_hinge == bayes)} of {eta.size} values of eta")
 
@@ -329,7 +372,9 @@ assert np.all(hinge >= zero_one) and np.all(logistic >= zero_one)  # upper bound
 assert convex_on_grid(hinge) and convex_on_grid(logistic) and not convex_on_grid(zero_one)
 assert np.all(np.sign(best_hinge) == bayes) and np.all(np.sign(best_logistic) == bayes)  # the Bayes sign
 assert np.all(best_hinge == bayes)  # hinge: the score itself is ±1
-assert abs(margin[i0]) < 1e-12 and all(abs(left - right) < dm and right < 0 for left, right in slopes.values())
+assert all(
+    abs(left - right) < h and right < 0 for one in slopes.values() for h, (left, right) in zip(steps, one, strict=True)
+)
 assert np.all(np.abs(best_logistic - np.log(eta / (1 - eta))) <= f[1] - f[0])  # logistic: the log-odds
 # --8<-- [end:surrogates]
 

@@ -74,6 +74,13 @@ def test_kind_refuses_a_degenerate_point(find_ns) -> None:
         ("critical-nonstrict-saddle", "x, y = x - lr * gx", "x, y = x + lr * gx"),
         ("critical-gd-minima", "& (hxx * hyy - hxy**2 > 0) & (hxx > 0)", "& (hxx * hyy - hxy**2 > 0) & (hxx < 0)"),
         ("critical-stationary-rate", "bound = 2 * (f0", "bound = 0.5 * (f0"),
+        # The second review's change: L from the grid alone, no spread term. At the box corners, grid points,
+        # that is exact; on the small box with a coarse grid it misses the largest size between the points.
+        (
+            "critical-stationary-rate",
+            "return float(on_grid + np.sqrt(dxx**2 + 2 * dxy**2 + dyy**2))",
+            "return float(on_grid)",
+        ),
     ],
 )
 def test_claim_fails_when_broken(claim_id: str, old: str, new: str) -> None:
@@ -106,3 +113,19 @@ def test_kind_by_circle_agrees_on_simple_quadratics(find_ns) -> None:
     saddle = np.array([[0, 0, -1], [0, 0, 0], [1, 0, 0]], dtype=float)
     kinds = [find_ns["kind_by_circle"](c, np.zeros(2)) for c in (bowl, -bowl, saddle)]
     assert kinds == ["minimum", "maximum", "saddle"]
+
+
+def test_deep_linear_origin_is_a_saddle_with_zero_hessian() -> None:
+    """The page's (w1 w2 w3 - 1)^2: at the origin the gradient and Hessian vanish, yet f falls and rises nearby."""
+
+    def f(w: np.ndarray) -> np.ndarray:
+        return (np.prod(w, axis=-1) - 1) ** 2
+
+    h, e = 1e-3, np.eye(3)
+    grad = np.array([(f(h * d) - f(-h * d)) / (2 * h) for d in e])
+    hess = np.array(
+        [[(f(h * (a + b)) - f(h * (a - b)) - f(h * (b - a)) + f(-h * (a + b))) / (4 * h**2) for b in e] for a in e]
+    )
+    assert np.abs(grad).max() < 1e-12 and np.abs(hess).max() < 1e-2  # O(h) from the cubic term
+    t = 0.1
+    assert f(np.full(3, t)) < f(np.zeros(3)) < f(np.full(3, -t))
