@@ -87,6 +87,19 @@ def engine_grad(f, point: np.ndarray) -> np.ndarray:
     return np.array([leaf.grad for leaf in leaves])
 
 
+def power_bases(f, point: np.ndarray) -> set[tuple[str, bool]]:
+    """(power, base < 0) for each power node (``^k``; x / y is x · y^-1) of f's graph at a point."""
+    found, stack, seen = set(), [f(*[Value(v) for v in point])], set()
+    while stack:  # walk the whole graph from the output
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
+            stack.extend(node.parents)
+            if node.op.startswith("^"):
+                found.add((node.op, node.parents[0].data < 0))
+    return found
+
+
 def torch_grad(f, point: np.ndarray, device: str) -> np.ndarray:
     """Gradient of f at a point by torch.autograd, in float64."""
     leaves = torch.tensor(point, dtype=torch.float64, device=device, requires_grad=True)
@@ -96,20 +109,24 @@ def torch_grad(f, point: np.ndarray, device: str) -> np.ndarray:
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 rng = np.random.default_rng(0)
-n_points, tol, box, points, negative_bases = 20, 1e-12, 1.0, 0, 0
+n_points, tol, box, points = 20, 1e-12, 1.0, 0
+negative_powers, negative_divisors, positive_divisors = 0, 0, 0  # points with such a power in their graph
 for f, n_inputs in [(neuron, 5), (reuse, 3), (softplus_mix, 3)]:
     shown = np.linspace(0.3, 0.9, n_inputs)
     print(f"{f.__name__:13s} engine {np.round(engine_grad(f, shown), 6)}")
     print(f"{'':13s} torch  {np.round(torch_grad(f, shown, 'cpu'), 6)}")
     for point in rng.uniform(-box, box, size=(n_points, n_inputs)):  # both signs: negative bases and divisors
         points += 1
-        negative_bases += f is reuse and point[0] * (point[1] + 1) < 0  # (x·y + x)² of a negative number
+        powers = power_bases(f, point)  # e.g. (x·y + x)² of a negative number, or x / y = x · y^-1 with y < 0
+        negative_powers += any(negative for _, negative in powers)
+        negative_divisors += ("^-1", True) in powers
+        positive_divisors += ("^-1", False) in powers
         ours = engine_grad(f, point)
         for device in devices:
             ref = torch_grad(f, point, device)
             # claim: backprop-engine-matches-torch [points=points devices=devices]
             assert np.linalg.norm(ours - ref) <= tol * np.linalg.norm(ref)
-assert negative_bases > 0  # the points include powers of negative numbers
+assert 0 < negative_divisors <= negative_powers and positive_divisors > 0  # both signs of bases and divisors
 # --8<-- [end:engine]
 
 # --8<-- [start:graph]
@@ -374,6 +391,13 @@ for device in devices:
     assert fwd_x == sum(matmul) and bwd_x == 2 * fwd_x  # with ∂L/∂x too, backward is exactly 2F
     assert 1 < bwd / fwd < 2
     assert bwd_1 == fwd_1 == 2 * batch * single[0] * single[1]  # a single layer: a ratio of exactly 1
+# The benchmark's networks (benchmarks/backpropagation_timing.py): their counted ratios 2 − F₁/F.
+bench_nets = [[2, 64, 64, 2], [64, 256, 256, 256, 10], [784, 512, 512, 10]]
+count_ratio, probe_batch = [], 8  # the ratio does not depend on the batch
+for net_sizes in bench_nets:
+    net_fwd, net_bwd = count_flops(net_sizes, probe_batch, "cpu")
+    assert net_bwd == 2 * net_fwd - 2 * probe_batch * net_sizes[0] * net_sizes[1]  # 2F − F₁
+    count_ratio.append(net_bwd / net_fwd)
 params = sum(a * c + c for a, c in pairwise(sizes))
 print(f"forward {fwd:,} flops, backward {bwd:,} flops: ratio {bwd / fwd:.3f} (predicted {predicted / fwd:.3f})")
 print(f"with the input gradient as well: ratio {bwd_x / fwd_x:.3f}")
@@ -517,36 +541,52 @@ def layer_norms(
     loss: str = "mse",
 ) -> dict[str, np.ndarray]:
     """Per-layer sizes in `nets` random bias-free deep MLPs with N(0, std²) weights, all computed at once:
-    ‖∂L/∂W_l‖, the RMS of each layer's input h_{l−1}, ‖∂L/∂h_l‖ for the hidden layers, and ‖Ŷ‖.
+    ‖∂L/∂W_l‖ = ‖h_{l−1}ᵀδ_l‖, the same with h_{l−1} centred over the batch, the RMS of each layer's input
+    h_{l−1}, ‖∂L/∂h_l‖ for the hidden layers, and ‖Ŷ‖.
     `residual` adds the identity skip h_l = h_{l−1} + σ(h_{l−1} W_l) to each hidden layer."""
     gen = torch.Generator().manual_seed(0)  # the same draws for every activation, scale and loss
     x, y = torch.randn(2, nets, 256, width, generator=gen, dtype=torch.float64).to(device)
     weights = [torch.randn(nets, width, width, generator=gen, dtype=torch.float64) for _ in range(depth)]
     weights = [(std * w).to(device).requires_grad_() for w in weights]
-    hs = [x]
+    hs, zs = [x], []  # layer inputs and pre-activations
     for w in weights[:-1]:
-        hs.append(hs[-1] + activation(hs[-1] @ w) if residual else activation(hs[-1] @ w))  # one net per draw
+        zs.append(hs[-1] @ w)  # one net per draw
+        hs.append(hs[-1] + activation(zs[-1]) if residual else activation(zs[-1]))
         hs[-1].retain_grad()
     out = hs[-1] @ weights[-1]
+    for z in [*zs, out]:
+        z.retain_grad()  # δ_l, to form h_{l−1}ᵀδ_l with a centred h_{l−1}
     if loss == "mse":
         per_net = ((out - y) ** 2).mean(dim=(1, 2))
-    else:  # cross-entropy against a random class per sample
-        logits, classes = out.reshape(-1, width), y.argmax(dim=-1).reshape(-1)
+    else:  # cross-entropy against a random class per sample ("ce") or the network's own top class ("ce_own")
+        logits = out.reshape(-1, width)
+        classes = (logits.detach() if loss == "ce_own" else y.reshape(-1, width)).argmax(dim=-1)
         per_net = F.cross_entropy(logits, classes, reduction="none").reshape(nets, -1).mean(dim=1)
     per_net.sum().backward()  # each network's own loss
     sizes = {
         "weights": [w.grad.norm(dim=(1, 2)) for w in weights],
+        "centred": [
+            ((h - h.mean(dim=1, keepdim=True)).detach().transpose(1, 2) @ z.grad).norm(dim=(1, 2))
+            for h, z in zip(hs, [*zs, out], strict=True)
+        ],
         "forward": [h.detach().square().mean(dim=(1, 2)).sqrt() for h in hs],
+        "mean": [h.detach().mean(dim=(1, 2)) for h in hs],
         "backward": [h.grad.norm(dim=(1, 2)) for h in hs[1:]],
     }
     result = {name: torch.stack(v, dim=1).cpu().numpy() for name, v in sizes.items()}  # (networks, layers)
     return result | {"output": out.detach().norm(dim=(1, 2)).cpu().numpy()}
 
 
+def round_out(low: float, high: float, digits: int = 3) -> tuple[float, float]:
+    """low rounded down and high rounded up to `digits` significant digits: a range shown that way holds."""
+    scale = [10 ** (math.floor(math.log10(v)) - digits + 1) for v in (low, high)]
+    return math.floor(low / scale[0]) * scale[0], math.ceil(high / scale[1]) * scale[1]
+
+
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 depth, width, nets = 12, 64, 20
-vanish_tol, steady, small, large, shrink_bound, explode_tol, ce_tol = 1e-5, 10, 0.5, 2, 1e-2, 1.5, 8
-skip_gain, skip_floor, skip_ceiling = 1e4, 1e-3, 1e-2
+vanish_tol, steady, small, large, shrink_bound, explode_tol, ce_tol, ms_tol = 1e-5, 10, 0.5, 2, 1e-2, 1.5, 8, 0.15
+skip_gain, skip_floor, skip_ceiling, centred_band, raw_band, mean_step_tol = 1e4, 1e-3, 1e-2, 2, 10, 0.05
 he_std = math.sqrt(2 / width)  # He: Var = 2 / fan_in
 setups = {  # name: (activation, weight standard deviation)
     "sigmoid, Glorot": (torch.sigmoid, math.sqrt(1 / width)),  # Glorot: Var = 2 / (fan_in + fan_out)
@@ -566,8 +606,14 @@ for device in devices:
     fwd, bwd = he_run["forward"], he_run["backward"]
     assert np.all((fwd > fwd[:, :1] / steady) & (fwd < steady * fwd[:, :1]))  # forward: against the input
     assert np.all((bwd > bwd[:, -1:] / steady) & (bwd < steady * bwd[:, -1:]))  # backward: against the last
+    mean_square = np.mean(fwd**2, axis=0) / np.mean(fwd[:, 0] ** 2)  # over the networks, against the input
+    assert np.all(np.abs(mean_square - 1) < ms_tol)  # Var = 2/n keeps it in expectation; 1.8/n is off by layer 2
     fwd, bwd = low_run["forward"], low_run["backward"]
+    assert np.all(np.diff(fwd, axis=1) < 0) and np.all(np.diff(bwd, axis=1) > 0)  # smaller at every layer
     assert np.all(fwd[:, -1] < shrink_bound * fwd[:, 0]) and np.all(bwd[:, 0] < shrink_bound * bwd[:, -1])
+    shrink = low / he  # every weight gradient, against its He value
+    shrink_range = round_out(shrink.min(), shrink.max())  # the range the page shows, rounded outward
+    assert np.all((shrink >= shrink_range[0]) & (shrink <= shrink_range[1]))
     for g in (he, low):  # the layer-to-layer ratio of weight gradients cannot tell the two scales apart
         assert np.all((g > g[:, -1:] / steady) & (g < steady * g[:, -1:]))
     # claim: backprop-relu-explodes [networks=len(big) devices=devices]
@@ -581,6 +627,12 @@ for device in devices:
     big_ce = layer_norms(torch.relu, large * he_std, device, nets, depth, width, loss="ce")["weights"]
     ce_growth = big_ce / he_ce  # ∂L/∂logits of cross-entropy is bounded: only the 2^(L−1) inside the network
     assert np.all((ce_growth > large ** (depth - 1)) & (ce_growth < ce_tol * large ** (depth - 1)))
+    # Labels = the network's own top class (the same for both scales): the doubled net is surer, ∂L/∂logits shrinks.
+    own_growth = (
+        layer_norms(torch.relu, large * he_std, device, nets, depth, width, loss="ce_own")["weights"]
+        / layer_norms(torch.relu, he_std, device, nets, depth, width, loss="ce_own")["weights"]
+    )
+    assert np.all(own_growth < large ** (depth - 1))
     # claim: backprop-residual-remedy [networks=len(sig) devices=devices]
     skip_run = layer_norms(torch.sigmoid, math.sqrt(1 / width), device, nets, depth, width, residual=True)
     skip, stream = skip_run["weights"], skip_run["forward"]
@@ -590,9 +642,20 @@ for device in devices:
     assert np.all((skip_ratio > skip_floor) & (skip_ratio < skip_ceiling))  # better, but far from equal
     assert np.all(skip.argmin(axis=1) == 0) and np.all(skip.argmax(axis=1) == depth - 1)
     assert np.all(np.diff(stream, axis=1) > 0)  # each skip adds σ(·) > 0: the residual stream grows
+    # What spreads the layers: the stream's mean (σ's outputs have mean ≈ 1/2) enters h_{l−1}ᵀδ_l as a rank-one
+    # term. Centre h_{l−1} over the batch and the hidden layers agree; the last layer's δ has no σ′ ≤ 1/4.
+    centred, stream_mean = skip_run["centred"], skip_run["mean"]
+    hidden, hidden_raw = centred[:, :-1], skip[:, :-1]
+    mean_steps = np.diff(np.median(stream_mean, axis=0))  # the median network's stream mean, layer to layer
+    assert np.all(np.abs(mean_steps - 0.5) < mean_step_tol)  # rises by ≈ 1/2 per layer
+    assert np.all(hidden.max(axis=1) < centred_band * hidden.min(axis=1))  # centred: hidden layers agree
+    assert np.all(hidden_raw.max(axis=1) > raw_band * hidden_raw.min(axis=1))  # uncentred: they do not
+    assert np.all(centred[:, -1] > hidden.max(axis=1))  # the last layer still gets the largest gradient
     if device == "cpu":
         shown, shown_ce, shown_skip = {name: run["weights"] for name, run in runs.items()}, ce_growth, skip_ratio
-        shown_stream = np.median(stream, axis=0)
+        shown_stream, shown_own, (shrink_low, shrink_high) = np.median(stream, axis=0), own_growth, shrink_range
+        shown_mean, shown_centred = np.median(stream_mean, axis=0), hidden.max(axis=1) / hidden.min(axis=1)
+        shown_raw = hidden_raw.max(axis=1) / hidden_raw.min(axis=1)
 for name, g in shown.items():
     first, last = np.median(g[:, 0]), np.median(g[:, -1])
     print(f"{name:18s} median ‖∂L/∂W‖: layer 1 {first:.1e}, layer {depth} {last:.1e}, ratio {first / last:.1e}")
@@ -603,11 +666,16 @@ print(
     f" 2^{exponent} = {2**exponent:.2e}"
 )
 print(f"the same, cross-entropy: {shown_ce.min():.1e} to {shown_ce.max():.1e}; 2^{depth - 1} = {2 ** (depth - 1):,}")
+print(f"cross-entropy, labels = each net's own top class: below {math.ceil(shown_own.max()):,} at every layer and net")
 print(f"sigmoid with skip connections: first-to-last ratio {shown_skip.min():.1e} to {shown_skip.max():.1e}")
+raw_floor, centred_ceiling = math.floor(shown_raw.min()), math.ceil(shown_centred.max() * 10) / 10
+print(
+    f"  largest over smallest hidden-layer gradient, every net: at least {raw_floor};"
+    f" with each layer's input centred: at most {centred_ceiling}"
+)
 sig_median = np.median(shown["sigmoid, Glorot"], axis=0)
 he_median, big_median = np.median(shown["ReLU, He"], axis=0), np.median(shown[f"ReLU, {large} × He std"], axis=0)
 low_median = np.median(shown[f"ReLU, {small} × He std"], axis=0)
-shrink = shown[f"ReLU, {small} × He std"] / shown["ReLU, He"]  # every weight gradient, against its He value
 per_layer = (sig_median[-1] / sig_median[0]) ** (1 / (depth - 1))  # the sigmoid's shrink factor per layer
 spread = math.floor(math.log10(sig_median[-1] / sig_median[0]))  # orders of magnitude from last to first
 

@@ -65,10 +65,16 @@ def test_vanishing_and_exploding_on_device(device: str) -> None:
     assert np.all((fwd > fwd[:, :1] / 10) & (fwd < 10 * fwd[:, :1]))
     assert np.all((bwd > bwd[:, -1:] / 10) & (bwd < 10 * bwd[:, -1:]))
     assert np.all(low["forward"][:, -1] < 1e-2 * low["forward"][:, 0])
+    assert np.all(np.diff(low["forward"], axis=1) < 0) and np.all(np.diff(low["backward"], axis=1) > 0)
+    mean_square = np.mean(fwd**2, axis=0) / np.mean(fwd[:, 0] ** 2)
+    assert np.all(np.abs(mean_square - 1) < 0.25)  # 8 networks, not 20: a wider band than the page's 15%
     assert np.allclose(big["output"] / he["output"], 2**depth, rtol=1e-12)
     assert np.all(np.abs(np.log2(big["weights"] / he["weights"]) - (2 * depth - 1)) < np.log2(1.5))
-    skip = sizes(torch.sigmoid, (1 / width) ** 0.5, device, nets=8, residual=True)["weights"]
+    skip_run = sizes(torch.sigmoid, (1 / width) ** 0.5, device, nets=8, residual=True)
+    skip, centred = skip_run["weights"], skip_run["centred"]
     assert np.all((skip[:, 0] / skip[:, -1] > 1e-3) & (skip[:, 0] / skip[:, -1] < 1e-2))
+    assert np.all(centred[:, :-1].max(axis=1) < 2 * centred[:, :-1].min(axis=1))
+    assert np.all(skip[:, :-1].max(axis=1) > 10 * skip[:, :-1].min(axis=1))
 
 
 def test_kink_on_device(device: str) -> None:
@@ -136,6 +142,20 @@ def test_mlp_rejects_mismatched_shapes(mlp: dict, change, message: str) -> None:
         ("backprop-cost-ratio", "predicted = 2 * sum(matmul) - matmul[0]", "predicted = 2 * sum(matmul)"),
         # Sigmoid in place of ReLU under He init: the gradients are no longer steady across layers.
         ("backprop-he-steady", '"ReLU, He": (torch.relu,', '"ReLU, He": (torch.sigmoid,'),
+        # A fifth less than He's variance, 1.6/n: every per-network factor-10 check passes; the mean square fails.
+        ("backprop-he-steady", "he_std = math.sqrt(2 / width)", "he_std = math.sqrt(1.6 / width)"),
+        # The shown range of weight-gradient ratios rounded inward at its low end: the page would overstate it.
+        (
+            "backprop-he-steady",
+            "return math.floor(low / scale[0]) * scale[0]",
+            "return math.ceil(low / scale[0]) * scale[0]",
+        ),
+        # Only non-negative coordinates: no power of a negative number, no negative divisor.
+        ("backprop-engine-matches-torch", "rng.uniform(-box, box, size=", "rng.uniform(0, box, size="),
+        # "Own top class" labels that are in fact random: the doubled network's gradients grow by more than 2^(L−1).
+        ("backprop-relu-explodes", 'logits.detach() if loss == "ce_own"', 'logits.detach() if loss == "never"'),
+        # No centring: the rank-one term of the stream's mean keeps the hidden layers' gradients apart.
+        ("backprop-residual-remedy", "(h - h.mean(dim=1, keepdim=True))", "(h - 0 * h.mean(dim=1, keepdim=True))"),
         # A quarter of the He scale presented as He: the weight-gradient ratios stay steady (homogeneity),
         # but the forward signal shrinks, so the claim must fail.
         ("backprop-he-steady", "he_std = math.sqrt(2 / width)", "he_std = math.sqrt(0.125 / width)"),
