@@ -94,12 +94,13 @@ preserved = {
     "max(lse(x), |x|^2, 1 + u.x)  (max)": lambda x: np.maximum(np.maximum(lse(x), sq(x)), 1 + x @ u),
     "lse(Ax + c)  (affine inside)": lambda x: lse(x @ A.T + c),
     "|Ax + c|_1  (affine inside)": lambda x: np.abs(x @ A.T + c).sum(axis=-1),
-    "|relu(Ax + c)|^2  (composition)": lambda x: sq(np.maximum(x @ A.T + c, 0)),  # nondecreasing convex of convex
+    "|relu(Ax + c)|^2  (ReLU, target 0)": lambda x: sq(np.maximum(x @ A.T + c, 0)),  # nondecreasing convex of convex
 }
 broken = {
     f"lse(x) - {neg} |x|^2  (negative weight)": lambda x: lse(x) - neg * sq(x),
     "min(|x - u|^2, |x + u|^2)  (min)": lambda x: np.minimum(sq(x - u), sq(x + u)),
     "|tanh(Ax + c)|^2  (nonlinear inside)": lambda x: sq(np.tanh(x @ A.T + c)),
+    "|relu(Ax + c) - 1|^2  (ReLU, target 1)": lambda x: sq(np.maximum(x @ A.T + c, 0) - 1),  # not monotone
     "(x1 x2 x3 - 1)^2  (product of weights)": lambda x: (x.prod(axis=-1) - 1) ** 2,  # a deep linear net, 1 example
 }
 triples, box, dim, tol, at_least = 50_000, 3.0, 3, 1e-9, 0.001

@@ -277,40 +277,66 @@ assert 0 < rise_share and worst_rise > 1  # the error is not monotone: the rate 
 import numpy as np
 
 
-def nesterov(curv: np.ndarray, x0: np.ndarray, lr: float, momentum: float, steps: int) -> np.ndarray:
-    """Nesterov's method on f(x) = sum curv * x^2 / 2; returns f(x_t) for t = 0..steps."""
+def nesterov(grad, f, x0: np.ndarray, lr: float, momentum: float, steps: int) -> np.ndarray:
+    """Nesterov's method with a constant momentum; returns f(x_t) for t = 0..steps."""
     if not 0 < lr < np.inf:
         raise ValueError(f"lr must be a finite positive step size, got lr={lr!r}")
     if not 0 <= momentum < 1:
         raise ValueError(f"momentum must lie in [0, 1), got momentum={momentum!r}")
     x = prev = np.asarray(x0, dtype=float)
-    values = [0.5 * (curv * x**2).sum(-1)]
+    values = [f(x)]
     for step in range(steps):
         y = x + momentum * (x - prev)  # look ahead along the last move
-        g = curv * y  # ...and take the gradient there
+        g = grad(y)  # ...and take the gradient there
         if not np.all(np.isfinite(g)):
             raise ValueError(f"gradient must be finite, got gradient={g!r} at step {step}")
         x, prev = y - lr * g, x
-        values.append(0.5 * (curv * x**2).sum(-1))
+        values.append(f(x))
     return np.array(values)
 
 
 rng = np.random.default_rng(2)
-seeds, d, steps, mu, ahead = 20, 20, 800, 1.0, 1e-3
+seeds, d, steps, mu, ahead, rel_tol = 20, 20, 800, 1.0, 1e-3, 1e-8
 kappas = [10.0, 100.0, 1000.0]
+t = np.arange(steps + 1)[:, None]
 for kappa in kappas:
     curv = np.concatenate([np.ones((seeds, 1)), rng.uniform(1, kappa, (seeds, d - 2)), np.full((seeds, 1), kappa)], 1)
     x0 = rng.standard_normal((seeds, d))
     q = np.sqrt(mu / kappa)  # sqrt(mu / L)
-    values = nesterov(curv, x0, lr=1 / kappa, momentum=(1 - q) / (1 + q), steps=steps)  # lr = 1/L
-    t = np.arange(steps + 1)[:, None]
+    beta, lr = (1 - q) / (1 + q), 1 / kappa  # lr = 1/L
+    quad = lambda x, c=curv: 0.5 * (c * x**2).sum(-1)  # noqa: E731
+    values = nesterov(lambda x, c=curv: c * x, quad, x0, lr=lr, momentum=beta, steps=steps)
+    # On a quadratic each eigen-mode follows z+ = (1 + beta)(1 - lr c) z - beta (1 - lr c) z_prev exactly.
+    z = z_prev = x0
+    modes = [quad(z)]
+    for _ in range(steps):
+        z, z_prev = (1 + beta) * (1 - lr * curv) * z - beta * (1 - lr * curv) * z_prev, z
+        modes.append(quad(z))
+    modes = np.array(modes)
     bound = (1 - q) ** t * (values[0] + mu / 2 * (x0**2).sum(-1))  # (1 - q)^t (f(x0) - f* + mu/2 |x0 - x*|^2)
     gd = 0.5 * (curv * (1 - curv / kappa) ** (2 * steps) * x0**2).sum(-1)  # plain GD, lr = 1/L, same start
     worst = (values[1:] / bound[1:]).max()
     print(f"kappa = {kappa:5.0f}: worst f(x_t) / bound for t >= 1: {worst:.2f}, f(x_{steps}) <= {values[-1].max():.0e}")
     # claim: gd-nesterov-bound [seeds=seeds steps=steps]
-    assert values.shape == (steps + 1, seeds) and np.all(values <= bound)
+    assert values.shape == (steps + 1, seeds) and np.all(np.abs(values / modes - 1) < rel_tol)  # Nesterov, not HB
+    assert np.all(values <= bound)
     assert np.all(values[-1] < ahead * gd)  # far below where plain gradient descent gets
+
+# Not only quadratics: f(x) = sum_i (mu x_i^2 / 2 + w_i log cosh x_i), curvature mu + w_i / cosh^2 x_i in [mu, L].
+worst_smooth = 0.0
+for kappa in kappas:
+    w = np.concatenate([np.full((seeds, 1), kappa - mu), rng.uniform(0, kappa - mu, (seeds, d - 1))], 1)
+    smooth = lambda x, w=w: (mu * x**2 / 2 + w * (np.logaddexp(x, -x) - np.log(2))).sum(-1)  # noqa: E731
+    x0 = 3 * rng.standard_normal((seeds, d))
+    q = np.sqrt(mu / kappa)
+    values = nesterov(
+        lambda x, w=w: mu * x + w * np.tanh(x), smooth, x0, lr=1 / kappa, momentum=(1 - q) / (1 + q), steps=steps
+    )
+    bound = (1 - q) ** t * (values[0] + mu / 2 * (x0**2).sum(-1))  # x* = 0, f* = 0
+    worst_smooth = max(worst_smooth, (values[1:] / bound[1:]).max())
+    # claim: gd-nesterov-bound
+    assert np.all(values <= bound)
+print(f"log cosh losses: worst f(x_t) / bound for t >= 1: {worst_smooth:.2f}")
 kappa_set = ", ".join(f"{v:g}" for v in kappas)
 # --8<-- [end:nesterov]
 
@@ -375,18 +401,19 @@ def descend(grad, x0: np.ndarray, L: float, steps: int) -> np.ndarray:
     return np.array(path)
 
 
-# 1. Convex and L-smooth, not strongly convex in effect: quadratics whose curvatures spread from L down to L / T^2.
+# 1. Convex and L-smooth, not strongly convex in effect: a quadratic whose curvatures spread from L down to L / T^2,
+# log-spaced, from a start with equal components: every scale of curvature holds the same share of the gap.
 L_c, dim_c = 1.0, 50
-curv = L_c * 10.0 ** -rng.uniform(0, 2 * np.log10(steps), (problems, dim_c))
-curv[:, 0] = L_c  # the largest curvature is L
-x0 = rng.standard_normal((problems, dim_c))  # x* = 0, f* = 0
+curv = L_c * np.geomspace(1, 1 / steps**2, dim_c)  # the largest curvature is L
+x0 = np.ones(dim_c)  # x* = 0, f* = 0
 gaps = 0.5 * (curv * descend(lambda x: curv * x, x0, L_c, steps) ** 2).sum(-1)  # f(x_t) - f*
-t = np.arange(steps + 1)[:, None]
-convex_ratio = gaps / (2 * L_c * (x0**2).sum(-1) / (t + 4))  # Nesterov (2004), Corollary 2.1.2
-early, keeps, huber_tol, mu_slack = steps // 10, 0.25, 1e-9, 0.01
-still_1_over_t = (convex_ratio[-1] / convex_ratio[early]).min()  # t (f(x_t) - f*) has not started to vanish
-print(f"convex quadratics: f(x_t) - f* / bound at most {convex_ratio.max():.2f} over {steps} steps; ", end="")
-print(f"ratio at t = {steps} / ratio at t = {early} at least {still_1_over_t:.2f}")
+t = np.arange(steps + 1)
+convex_ratio = gaps / (2 * L_c * (x0**2).sum() / (t + 4))  # Nesterov (2004), Corollary 2.1.2
+early, within, huber_tol, mu_slack = steps // 10, 2.0, 1e-9, 0.01
+t_gap = t[early:] * gaps[early:] / (early * gaps[early])  # t (f(x_t) - f*), relative to its value at t = early
+print(f"convex quadratic: f(x_t) - f* / bound at most {convex_ratio.max():.2f} over {steps} steps; ", end="")
+span = f"between {t_gap.min():.2f} and {t_gap.max():.2f}"
+print(f"t (f(x_t) - f*) for t = {early} to {steps} {span} times its value at {early}")
 
 # The worst case of the class (Drori & Teboulle, 2014): a Huber function, linear outside |x| <= tau.
 R = 1.0
@@ -431,22 +458,23 @@ print(f"from {problems} starts within {offset:g} of the local maximum: all end a
 
 # 3. Polyak-Lojasiewicz, not convex: f(x) = x^2 + 3 sin(x)^2 (Karimi et al., 2016), L = 8.
 mu_pl, L_pl = 0.175, 8.0
+lr_pl = 1 / L_pl  # the step of the PL bound
 xs = np.linspace(-11, 11, 220_001)  # |x_t| <= sqrt(f(x_0)) < 11
 pl_f, pl_g = xs**2 + 3 * np.sin(xs) ** 2, 2 * xs + 3 * np.sin(2 * xs)
 best_mu = (0.5 * pl_g[pl_f > 0] ** 2 / pl_f[pl_f > 0]).min()  # the largest mu the grid allows (f = 0 at x = 0)
 starts = rng.uniform(-10, 10, 1000)
 x, pl_values = starts, [starts**2 + 3 * np.sin(starts) ** 2]
 for _ in range(steps):
-    x = x - (2 * x + 3 * np.sin(2 * x)) / L_pl
+    x = x - lr_pl * (2 * x + 3 * np.sin(2 * x))
     pl_values.append(x**2 + 3 * np.sin(x) ** 2)
 pl_values = np.array(pl_values)
 pl_bound = (1 - mu_pl / L_pl) ** np.arange(steps + 1)[:, None] * pl_values[0]
 print(f"PL: smallest |f'|^2 / (2 f) on the grid {best_mu:.4f}; ", end="")
 print(f"f(x_t) / ((1 - mu/L)^t f(x_0)) at most {(pl_values[1:] / pl_bound[1:]).max():.3f}")
 
-# claim: gd-convex-rate [problems=problems steps=steps]
+# claim: gd-convex-rate [steps=steps]
 assert np.all(convex_ratio <= 1)  # under the O(1/t) bound at every step
-assert still_1_over_t > keeps  # ...and the gap still falls like 1/t, not faster
+assert np.all((1 / within < t_gap) & (t_gap < within))  # ...and the gap falls like 1/t, not faster or slower
 assert abs(huber_end / worst_case - 1) < huber_tol  # the worst case: L R^2 / (4T + 2) exactly
 # claim: gd-nonconvex-rate [problems=problems steps=steps]
 assert (1 - 2 * np.cos(grid)).min() < 0 and (1 - 2 * np.cos(grid)).max() <= L_nc  # f'': not convex; L-smooth
@@ -457,7 +485,7 @@ assert np.all(grad(np.zeros(dim)) == 0) and escaped  # a critical point that is 
 assert np.all(0.5 * pl_g**2 >= mu_pl * pl_f - 1e-12)  # the PL inequality, on a fine grid
 assert best_mu < (1 + mu_slack) * mu_pl  # ...and mu cannot be raised by more than 1%: the constant is tight
 assert (2 + 6 * np.cos(2 * xs)).min() < 0 and (2 + 6 * np.cos(2 * xs)).max() <= L_pl  # not convex; L-smooth
-assert np.all(pl_values <= pl_bound * (1 + 1e-12))  # linear convergence, from every start
+assert lr_pl * L_pl == 1 and np.all(pl_values <= pl_bound * (1 + 1e-12))  # step 1/L: linear, from every start
 # --8<-- [end:guarantees]
 
 # --8<-- [start:line-search]
@@ -500,6 +528,24 @@ print(f"f fell at every step: {monotone}")
 assert lr0 > 2 / L  # the first trial step alone would diverge
 assert smallest_lr >= guaranteed and monotone
 assert max(shrunk) < 1 / goal
+
+# Exact line search on f = (mu x^2 + L y^2) / 2 from (1/mu, 1/L): the worst start of Nocedal & Wright's Theorem 3.3.
+curv2, ls_steps, exact_tol = np.array([mu, L]), 20, 1e-12
+z = 1 / curv2
+factors, turns = [], []
+for _ in range(ls_steps):
+    g = curv2 * z
+    z_next = z - (g @ g) / (g @ (curv2 * g)) * g  # the step that minimizes f along -g
+    factors.append((curv2 * z_next**2).sum() / (curv2 * z**2).sum())  # f(z_next) / f(z)
+    turns.append((g @ (curv2 * z_next)) / (g @ g))  # the next gradient against this one: 0 means a right angle
+    z = z_next
+worst_factor = ((L / mu - 1) / (L / mu + 1)) ** 2
+print(f"exact line search: f falls by {min(factors):.4f} to {max(factors):.4f} per step, ", end="")
+orthogonal = max(map(abs, turns)) < exact_tol
+print(f"((kappa - 1) / (kappa + 1))^2 = {worst_factor:.4f}; successive gradients orthogonal: {orthogonal}")
+# claim: gd-exact-line-search [steps=ls_steps]
+assert np.allclose(factors, worst_factor, rtol=exact_tol, atol=0)  # the bound of Theorem 3.3, met at every step
+assert np.all(np.abs(turns) < exact_tol)  # successive gradients are orthogonal: the zigzag
 # --8<-- [end:line-search]
 
 # --8<-- [start:minibatch]

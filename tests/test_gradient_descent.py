@@ -50,7 +50,13 @@ def test_gradient_descent_rejects_a_non_finite_gradient(update: dict) -> None:
 @pytest.mark.parametrize("helper", ["momentum", "nesterov"])
 def test_momentum_helpers_reject_bad_settings(helper: str, momentum: dict, nesterov: dict) -> None:
     ns = {"momentum": momentum, "nesterov": nesterov}[helper]
-    run = ns["heavy_ball"] if helper == "momentum" else ns["nesterov"]
+    if helper == "momentum":
+        run = ns["heavy_ball"]
+    else:  # the Nesterov helper takes the gradient and the loss; here of f(x) = sum curv * x^2 / 2
+
+        def run(curv: np.ndarray, x0: np.ndarray, **settings: float) -> np.ndarray:
+            return ns["nesterov"](lambda x: curv * x, lambda x: (curv * x**2).sum(-1) / 2, x0, **settings)
+
     last = {"tol": 1e-3} if helper == "momentum" else {"steps": 3}
     curv, x0 = np.array([1.0, 2.0]), np.ones(2)
     with pytest.raises(ValueError, match=r"lr must be a finite positive step size, got lr=-1"):
@@ -149,9 +155,18 @@ def test_adam_first_step_is_a_sign_step_on_device(device: str) -> None:
         # steps of 0.1/L: slower than the PL bound at mu = 0.175 allows
         (
             "gd-pl-rate",
-            "x = x - (2 * x + 3 * np.sin(2 * x)) / L_pl",
-            "x = x - 0.1 * (2 * x + 3 * np.sin(2 * x)) / L_pl",
+            "x = x - lr_pl * (2 * x + 3 * np.sin(2 * x))",
+            "x = x - 0.1 * lr_pl * (2 * x + 3 * np.sin(2 * x))",
         ),
+        # a step of 1.9/L: still under the PL bound, but not the step the claim states
+        ("gd-pl-rate", "lr_pl = 1 / L_pl", "lr_pl = 1.9 / L_pl"),
+        # the smallest curvature L/T instead of L/T^2: the gap falls faster than 1/t over the last steps
+        ("gd-convex-rate", "np.geomspace(1, 1 / steps**2, dim_c)", "np.geomspace(1, 1 / steps, dim_c)"),
+        # heavy ball with Nesterov's parameters (gradient at x, not at the look-ahead point): under the
+        # bound on these quadratics, but not Nesterov's method
+        ("gd-nesterov-bound", "g = grad(y)  #", "g = grad(x)  #"),
+        # a fixed step 1/L instead of the exact line search: f falls by another factor
+        ("gd-exact-line-search", "z - (g @ g) / (g @ (curv2 * g)) * g", "z - g / L"),
         # steps of 0.25/L and 1.9/L instead of 1/L: the Huber run no longer ends at the worst case
         ("gd-convex-rate", "path[-1] - grad(path[-1]) / L", "path[-1] - 0.25 * grad(path[-1]) / L"),
         ("gd-convex-rate", "path[-1] - grad(path[-1]) / L", "path[-1] - 1.9 * grad(path[-1]) / L"),
