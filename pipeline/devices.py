@@ -58,6 +58,8 @@ def write_record() -> int:
         if not page.fences:
             continue
         result = results.run(page)
+        for message in result.failures.values():
+            print(f"not verified on this machine:\n{message}\n", file=sys.stderr)
         for claim in result.claims.values():
             if claim.status == "verified" and "cuda" in (claim.devices or []):
                 device = result.environment.get("devices", {}).get("cuda", "?")

@@ -255,6 +255,7 @@ def figures() -> dict[str, Path]:
 def main(argv: list[str]) -> int:
     """``python -m pipeline.results docs/x.md``: the page as a reader reads it, numbers filled from a run
     of its current code (run now if the recorded one is stale), each claim with its status."""
+    from pipeline import bench
     from pipeline.glue import fill
 
     for name in argv:
@@ -263,7 +264,8 @@ def main(argv: list[str]) -> int:
         if not is_current(page, recorded):
             recorded = run(page)
             write([recorded])
-        text = fill(page.text, page_values(page, recorded), missing="(not computed)")
+        values = page_values(page, recorded) | page.bench_values()[0]
+        text = bench.expand(fill(page.text, values, missing="(not computed)"), page.rel)
         for claim_id, claim in recorded.claims.items():
             note = f" ({claim.message.splitlines()[0]})" if claim.message else ""
             text = text.replace(f'!!! claim "{claim_id}"', f'!!! claim "{claim_id}" [{claim.status}{note}]')
