@@ -319,6 +319,7 @@ for kappa in kappas:
     print(f"kappa = {kappa:5.0f}: worst f(x_t) / bound for t >= 1: {worst:.2f}, f(x_{steps}) <= {values[-1].max():.0e}")
     # claim: gd-nesterov-bound [seeds=seeds steps=steps]
     assert values.shape == (steps + 1, seeds) and np.all(np.abs(values / modes - 1) < rel_tol)  # Nesterov, not HB
+    assert lr * kappa == 1 and curv.max() == kappa  # the step is 1/L for this problem's L
     assert np.all(values <= bound)
     assert np.all(values[-1] < ahead * gd)  # far below where plain gradient descent gets
 
@@ -335,6 +336,9 @@ for kappa in kappas:
     bound = (1 - q) ** t * (values[0] + mu / 2 * (x0**2).sum(-1))  # x* = 0, f* = 0
     worst_smooth = max(worst_smooth, (values[1:] / bound[1:]).max())
     # claim: gd-nesterov-bound
+    assert np.all(w.max(1) == kappa - mu) and np.all(
+        w.min(1) < (kappa - mu) / 2
+    )  # curvature reaches L; not a quadratic
     assert np.all(values <= bound)
 print(f"log cosh losses: worst f(x_t) / bound for t >= 1: {worst_smooth:.2f}")
 kappa_set = ", ".join(f"{v:g}" for v in kappas)
@@ -409,7 +413,7 @@ x0 = np.ones(dim_c)  # x* = 0, f* = 0
 gaps = 0.5 * (curv * descend(lambda x: curv * x, x0, L_c, steps) ** 2).sum(-1)  # f(x_t) - f*
 t = np.arange(steps + 1)
 convex_ratio = gaps / (2 * L_c * (x0**2).sum() / (t + 4))  # Nesterov (2004), Corollary 2.1.2
-early, within, huber_tol, mu_slack = steps // 10, 2.0, 1e-9, 0.01
+early, within, huber_tol, mu_slack = steps // 10, 1.25, 1e-9, 0.01
 t_gap = t[early:] * gaps[early:] / (early * gaps[early])  # t (f(x_t) - f*), relative to its value at t = early
 print(f"convex quadratic: f(x_t) - f* / bound at most {convex_ratio.max():.2f} over {steps} steps; ", end="")
 span = f"between {t_gap.min():.2f} and {t_gap.max():.2f}"
@@ -474,6 +478,7 @@ print(f"f(x_t) / ((1 - mu/L)^t f(x_0)) at most {(pl_values[1:] / pl_bound[1:]).m
 
 # claim: gd-convex-rate [steps=steps]
 assert np.all(convex_ratio <= 1)  # under the O(1/t) bound at every step
+assert np.all(x0 == x0[0])  # the start puts the same weight on every curvature
 assert np.all((1 / within < t_gap) & (t_gap < within))  # ...and the gap falls like 1/t, not faster or slower
 assert abs(huber_end / worst_case - 1) < huber_tol  # the worst case: L R^2 / (4T + 2) exactly
 # claim: gd-nonconvex-rate [problems=problems steps=steps]
