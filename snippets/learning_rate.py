@@ -355,10 +355,14 @@ for _ in range(3000):
     w = w - loss_and_grad(w, x, y)[1] / L  # gradient descent at lr = 1 / L to the minimum
 p = 1 / (1 + np.exp(-(x @ w[0])))
 flatter = L / np.linalg.eigvalsh(x.T @ (x * (p * (1 - p))[:, None]) / examples).max()
+# L is the tightest constant: at w = 0 (every p = 1/2) the Hessian, by differences of the gradient, reaches it.
+at_zero = np.stack([(loss_and_grad(e, x, y)[1] - loss_and_grad(-e, x, y)[1])[0] / (2 * eps) for e in step])
+tightness = np.linalg.eigvalsh((at_zero + at_zero.T) / 2).max() / L
 print(f"at the minimum the largest curvature is L / {flatter:.1f}; gradient checked to {grad_tol:.0e}")
 
 # claim: lr-descent-lemma [starts=starts steps=steps]
 assert gradient_error < grad_tol  # the gradient used is the loss's gradient
+assert abs(tightness - 1) < 1e-6  # L is the largest curvature (at w = 0), so lr * L > 2 really is unguaranteed
 assert all(lemma_holds.values())  # f(x+) <= f(x) - lr (1 - L lr / 2) |grad f(x)|^2, at every step
 assert nonconvex_rate  # the lemma summed over steps: Nesterov (2004), Section 1.2.3
 assert all(decreases[r] for r in lr_times_L if r < limit)  # below 2 / L: monotone, from every start

@@ -629,7 +629,8 @@ print(f"SGD, lr {lr:g}: stationary value {sgd_same:.2e}")
 print(f"{seeds} seeds each: every seed within {worst:.1%} of its stationary value; pooled means {gap:.1%} apart")
 # claim: momentum-noise [runs=seeds*runs]
 assert formula_error < exact  # the stationary value above, exact at a large step too
-assert not set(hb_seeds) & set(sgd_seeds)  # the two methods' noise is drawn independently
+assert not set(hb_seeds) & set(sgd_seeds)  # the two methods' noise is drawn independently...
+assert abs(np.corrcoef(hb, sgd_big)[0, 1]) < 0.9  # ...and the runs show it (shared noise correlates them ~0.99)
 assert worst < within  # every seed of both methods, each near its own stationary value
 assert gap < within  # the floor of the larger step...
 assert abs(hb.mean() * (1 - beta) / sgd_same - 1) < within  # ...1 / (1 - beta) times that of momentum's own step
