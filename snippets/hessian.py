@@ -125,18 +125,23 @@ def random_function(seed: int, dim: int = 5):
 
 
 def taylor_errors(f, x: torch.Tensor, d: torch.Tensor, hs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """|f(x + h d) - model(h)| for the first- and second-order Taylor models, at each step h."""
+    """|f(x + h d) - model(h)| for the first- and second-order Taylor models, at each step h.
+
+    d is one direction, or a matrix of directions (one a row) that all use the same gradient and Hessian.
+    """
     hs = np.asarray(hs, dtype=float)
     if hs.size == 0 or not np.all(hs > 0):
         raise ValueError(f"hs must be positive step sizes, got {hs!r}")
+    D = d.reshape(-1, x.numel())
     g = torch.autograd.functional.jacobian(f, x)
     H = torch.autograd.functional.hessian(f, x)
-    slope, curvature = (g @ d).item(), (d @ H @ d).item()  # f'(0) and f''(0) along d
+    slope = (D @ g).cpu().numpy()[:, None]  # f'(0) along each direction
+    curvature = torch.einsum("ki,ij,kj->k", D, H, D).cpu().numpy()[:, None]  # f''(0) along each direction
     f0 = f(x).item()
-    values = np.array([f(x + h * d).item() for h in hs])
+    values = np.array([[f(x + h * e).item() for h in hs] for e in D])
     first = np.abs(values - (f0 + hs * slope))
     second = np.abs(values - (f0 + hs * slope + hs**2 / 2 * curvature))
-    return first, second
+    return (first[0], second[0]) if d.ndim == 1 else (first, second)
 
 
 def third_derivative(f, x: torch.Tensor, d: torch.Tensor) -> float:
@@ -154,21 +159,29 @@ n_functions, dim = 20, 5
 order_first, order_second, tol_first, tol_second = 2, 3, 0.25, 0.15  # expected error orders, and tolerances
 tol_third = 0.01  # relative gap between the smallest-step error and the h^3 term
 slope_floor = 1.9  # first-order slopes below this are explained in the text
+n_directions, tol_pin = dim * (dim + 1) // 2, 0.05  # as many directions as a symmetric H has free entries
 seeds = range(n_functions)
 for device in devices:
-    orders, gaps, bends = [], [], []
+    orders, gaps, bends, pin_gaps, detectable, ranks = [], [], [], [], [], []
     for seed in seeds:
         gen = torch.Generator().manual_seed(200 + seed)
         x, d = torch.randn(2, dim, dtype=torch.float64, generator=gen).to(device)
         f, d = random_function(seed, dim), d / d.norm()
-        first, second = taylor_errors(f, x, d, hs)
-        # slope of log(error) against log(h): the order of the error
-        orders.append([np.polyfit(np.log(hs), np.log(e), 1)[0] for e in (first, second)])
-        third = third_derivative(f, x, d)
-        term = abs(third) * hs.min() ** 3 / 6  # what the error should be at the smallest h
-        gaps.append(abs(second[np.argmin(hs)] / term - 1))
+        E = torch.randn(n_directions, dim, dtype=torch.float64, generator=torch.Generator().manual_seed(300 + seed))
+        E = (E / E.norm(dim=1, keepdim=True)).to(device)  # further unit directions: each tests one e^T H e
+        ranks.append(np.linalg.matrix_rank([np.outer(e, e)[np.triu_indices(dim)] for e in E.cpu().numpy()]))
+        D = torch.cat([d[None], E])  # d first; all directions share one gradient and one Hessian
+        first, second = taylor_errors(f, x, D, hs)
+        # slope of log(error) against log(h) along d: the order of the error
+        orders.append([np.polyfit(np.log(hs), np.log(e), 1)[0] for e in (first[0], second[0])])
+        thirds = np.array([third_derivative(f, x, e) for e in D])
+        terms = np.abs(thirds) * hs.min() ** 3 / 6  # what the error should be at the smallest h
+        relative = np.abs(second[:, np.argmin(hs)] / terms - 1)
+        gaps.append(relative[0])
+        pin_gaps.extend(relative[1:])
+        detectable.extend(4 * tol_pin * terms[1:] / hs.min() ** 2)  # a curvature error this large breaks the gap
         curvature = (d @ torch.autograd.functional.hessian(f, x) @ d).item()
-        bends.append(abs(curvature / third))  # small: the h^3 term competes with the h^2 term in the first model
+        bends.append(abs(curvature / thirds[0]))  # small: the h^3 term competes with the h^2 term in the first model
     orders, gap = np.array(orders), max(gaps)
     first_orders = orders[:, 0]
     n_low = int((first_orders < slope_floor).sum())
@@ -180,10 +193,13 @@ for device in devices:
         print(f"  first-order model:  {orders[:, 0].min():.2f} to {orders[:, 0].max():.2f}")
         print(f"  second-order model: {orders[:, 1].min():.2f} to {orders[:, 1].max():.2f}")
         print(f"  at h = {hs.min():.1e} its error is |third derivative| h^3 / 6 to within {tol_third:.0%}")
+        print(f"  and to within {tol_pin:.0%} along {n_directions} more directions per function")
     # claim: hessian-taylor-cubic [seeds=len(seeds) devices=devices]
     assert np.all(np.abs(orders[:, 0] - order_first) < tol_first)
     assert np.all(np.abs(orders[:, 1] - order_second) < tol_second)
-    assert gap < tol_third  # an error in H of one part in a million would show here
+    assert gap < tol_third  # an error in the curvature d^T H d would show here
+    assert max(pin_gaps) < tol_pin and len(pin_gaps) == n_directions * len(seeds)  # and along every direction
+    assert all(rank == n_directions for rank in ranks)  # whose e e^T are independent: together they determine H
 # --8<-- [end:taylor]
 
 # --8<-- [start:figure]
@@ -254,17 +270,21 @@ def gradient_by_differences(w: np.ndarray, X: np.ndarray, y: np.ndarray, h: floa
 
 rng = np.random.default_rng(0)
 n, d, n_weights, scale, tol = 200, 5, 20, 10, 1e-9
-steps_hessian = (1.0, 2**-0.5)  # two incommensurate steps: no periodic term in L can hide from both
-steps_gradient = (0.1, 0.1 * 2**-0.5)
+step_rng = np.random.default_rng(1)  # fresh random steps for every check: a periodic term in L with a period
+steps_hessian = step_rng.uniform(0.5, 1.0, size=(n_weights, 2))  # that the steps alias is then improbable,
+steps_gradient = step_rng.uniform(0.05, 0.1, size=(n_weights, 2))  # not tunable against fixed steps
 X = rng.normal(size=(n, d))
 formula = 2 * X.T @ X / n  # depends on the inputs X only
 gaps, gradient_gaps = [], []
 for seed in range(n_weights):  # random weights, each with its own random targets
     r = np.random.default_rng(seed)
     w, y = r.normal(scale=scale, size=d), r.normal(size=n)
-    gaps += [np.abs(hessian_by_differences(w, X, y, h) - formula).max() / np.abs(formula).max() for h in steps_hessian]
+    H_gaps = [hessian_by_differences(w, X, y, h) - formula for h in steps_hessian[seed]]
+    gaps += [np.abs(gap).max() / np.abs(formula).max() for gap in H_gaps]
     g = loss_gradient(w, X, y)
-    gradient_gaps += [np.abs(gradient_by_differences(w, X, y, h) - g).max() / np.abs(g).max() for h in steps_gradient]
+    gradient_gaps += [
+        np.abs(gradient_by_differences(w, X, y, h) - g).max() / np.abs(g).max() for h in steps_gradient[seed]
+    ]
 eig = np.linalg.eigvalsh(formula)
 print(f"second differences of L = 2 X^T X / n at all {n_weights} weights and targets, to within {tol:.0e}")
 print("eigenvalues:", np.round(eig, 3))
@@ -416,8 +436,8 @@ FUNCTIONS = {
 }
 
 
-def hessian_at_origin(f, h: float = 1e-3) -> np.ndarray:
-    """The 2x2 Hessian of f(x, y) at the origin by central second differences."""
+def hessian_at_origin(f, h: float = 1e-5) -> np.ndarray:
+    """The 2x2 Hessian of f(x, y) at the origin by central second differences (x^4 adds 8 h^2: negligible)."""
     e = np.eye(2) * h
     return np.array([[(f(*(a + b)) - f(*(a - b)) - f(*(b - a)) + f(*(-a - b))) / (4 * h**2) for b in e] for a in e])
 
@@ -434,9 +454,13 @@ for name, f in FUNCTIONS.items():
 gradients = {
     name: np.array([f(1e-6, 0.0) - f(-1e-6, 0.0), f(0.0, 1e-6) - f(0.0, -1e-6)]) / 2e-6 for name, f in FUNCTIONS.items()
 }
+px, py = np.random.default_rng(0).uniform(-1, 1, size=(2, 1000))
+forms = [px**4 + py**2, -(px**4) + py**2, px**3 + py**2]  # the formulas the names state, written out again
 # claim: hessian-degenerate
 assert all(np.abs(g).max() < 1e-9 for g in gradients.values())  # the origin is a critical point of all three
-assert all(np.allclose(H, [[0, 0], [0, 2]], atol=1e-5) for H in hessians.values())  # the same Hessian
+assert all(np.allclose(H, [[0, 0], [0, 2]], rtol=0, atol=1e-8) for H in hessians.values())  # the same Hessian
+# each f is its stated formula, so x^4 + y^2 >= 0 = f(0) everywhere: a minimum, which the grid only illustrates
+assert all(np.allclose(f(px, py), v, rtol=1e-15, atol=0) for f, v in zip(FUNCTIONS.values(), forms, strict=True))
 assert lowest["x^4 + y^2"] >= FUNCTIONS["x^4 + y^2"](0.0, 0.0)  # never below f(0), down to radius r_min
 assert np.isclose(lowest["-x^4 + y^2"], -(radius**4), rtol=1e-12, atol=0)  # exactly -r^4, at y = 0
 assert np.isclose(lowest["x^3 + y^2"], -(radius**3), rtol=1e-12, atol=0)  # exactly -r^3
@@ -450,7 +474,7 @@ on_lines = peano(t * np.cos(line_angles), t * np.sin(line_angles))[t[:, 0] != 0]
 between = 1.5  # the parabola y = 1.5 x^2 runs between the zero sets y = x^2 and y = 2 x^2
 x_par = np.linspace(-radius, radius, 201)
 on_parabola = peano(x_par, between * x_par**2)[x_par != 0]
-print(f"Peano's surface Hessian at 0: {(np.round(hessian_at_origin(peano, 1e-4), 4) + 0.0).tolist()}")
+print(f"Peano's surface Hessian at 0: {(np.round(hessian_at_origin(peano), 4) + 0.0).tolist()}")
 factor = (between - 1) * (between - 2)  # on the parabola f = factor * x^4
 print(
     f"  positive on all {on_lines.shape[1]} lines for 0 < |t| <= {t_small:.0e}; on y = {between} x^2: {factor:+.2f} x^4"
@@ -458,10 +482,10 @@ print(
 peano_gradient = np.array([peano(1e-6, 0.0) - peano(-1e-6, 0.0), peano(0.0, 1e-6) - peano(0.0, -1e-6)]) / 2e-6
 # claim: hessian-peano-surface
 assert np.abs(peano_gradient).max() < 1e-9  # a critical point
-assert np.allclose(hessian_at_origin(peano, 1e-4), [[0, 0], [0, 2]], atol=1e-5)  # the same Hessian as above
+assert np.allclose(hessian_at_origin(peano), [[0, 0], [0, 2]], rtol=0, atol=1e-8)  # the same Hessian as above
 assert np.all(on_lines > 0) and on_lines.shape[1] == n_lines  # a strict minimum along every sampled line
 assert np.ptp(line_angles) < np.pi  # distinct lines: no two angles differ by pi
-assert factor < 0 and np.allclose(on_parabola, factor * x_par[x_par != 0] ** 4)  # yet a saddle:
+assert factor < 0 and np.allclose(on_parabola, factor * x_par[x_par != 0] ** 4, rtol=1e-12, atol=0)  # yet a saddle:
 assert np.all(on_parabola < 0)  # negative on a curve through the origin
 # --8<-- [end:degenerate]
 

@@ -55,6 +55,32 @@ BREAKS = [
         "return np.mean((X @ w - y) ** 2)",
         "return np.mean((X @ w - y) ** 2) + 1e-3 * np.sin(20 * np.pi * w).sum()",
     ),
+    # third review: a saddle that a polar grid cannot see ((y - x^2)^2 - 1e-9 x^2 y), caught by the stated formula
+    (
+        "hessian-degenerate",
+        '"x^4 + y^2": lambda x, y: x**4 + y**2,',
+        '"x^4 + y^2": lambda x, y: x**4 + y**2 - (2 + 1e-9) * x**2 * y,',
+    ),
+    # third review: a Hessian entry off by 1e-6, hidden by the old step 1e-3 and tolerance 1e-5
+    (
+        "hessian-degenerate",
+        '"x^4 + y^2": lambda x, y: x**4 + y**2,',
+        '"x^4 + y^2": lambda x, y: x**4 + y**2 + 5e-7 * x**2,',
+    ),
+    # third review: a sixth-order term that np.allclose's default atol let pass as "equals -0.25 x^4"
+    ("hessian-peano-surface", "(y - x**2) * (y - 2 * x**2)", "(y - x**2) * (y - 2 * x**2) + 0.005 * x**6"),
+    # third review: a periodic term tuned to alias the fixed steps 1 and 2^-1/2 (275807/195025 ~ sqrt 2)
+    (
+        "hessian-least-squares",
+        "return np.mean((X @ w - y) ** 2)",
+        "return np.mean((X @ w - y) ** 2) + 1e-4 * np.sin(3900500 * np.pi * w).sum()",
+    ),
+    # third review: H wrong off the direction d (H + (I - d d^T) / 2), invisible along d itself
+    (
+        "hessian-taylor-cubic",
+        "H = torch.autograd.functional.hessian(f, x)\n",
+        "H = torch.autograd.functional.hessian(f, x) + 0.5 * (torch.eye(x.numel()).to(x) - torch.outer(D[0], D[0]))\n",
+    ),
     ("hessian-condition-rate", "/ eigvals[-1])\n", "/ (1.5 * eigvals[-1]))\n"),
     ("hessian-least-squares", "return 2 * X.T @ (X @ w - y) / len(y)", "return 2 * X.T @ (X @ w - y) / len(y) + w**3"),
     ("hessian-least-squares", "formula = 2 * X.T @ X / n", "formula = 2.002 * X.T @ X / n"),
