@@ -585,9 +585,9 @@ n = 256
 x = torch.randn(n, 2, generator=g, dtype=torch.float64)
 y = torch.sin(2 * x[:, 0]) * torch.cos(x[:, 1])
 seeds, steps, lr, small = 8, 600, 0.05, 8
-found, grad_norm = {}, {}
+found, grad_norm, thetas = {}, {}, {}
 for batch in (small, n):
-    theta = train(batch, seeds, x, y, steps=steps, lr=lr)
+    theta = thetas[batch] = train(batch, seeds, x, y, steps=steps, lr=lr)
     found[batch] = (loss(theta, x, y), top_eigenvalue(theta, x, y))
     grad_norm[batch] = torch.func.vmap(torch.func.grad(lambda p: loss(p, x, y)))(theta).norm(dim=1)
     print(
@@ -596,9 +596,18 @@ for batch in (small, n):
     )
 sharper = (found[n][1] > found[small][1]).sum().item()
 print(f"the full-batch end point is the sharper one for {sharper} of {seeds} seeds")
+# The power iteration's estimate against the exact top eigenvalue of each Hessian (P x P, small here).
+exact = torch.stack(
+    [
+        torch.stack([torch.linalg.eigvalsh(torch.func.hessian(lambda p: loss(p[None], x, y)[0])(t)).max() for t in th])
+        for th in (thetas[small], thetas[n])
+    ]
+)
+power_error = (torch.stack([found[small][1], found[n][1]]) / exact - 1).abs().max().item()
 print(f"largest full-gradient norm at the end points: {max(v.max() for v in grad_norm.values()):.2f}")
 # claim: surface-sharpness-batch [seeds=seeds]
 assert len(found[n][1]) == seeds and sharper >= seeds - 1
+assert power_error < 1e-3  # the estimates are the Hessians' largest eigenvalues
 assert found[small][1].max() < 2 / lr  # the small-batch runs stay below the edge of stability
 # --8<-- [end:sharpness]
 
