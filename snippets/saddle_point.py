@@ -368,6 +368,9 @@ for device in devices:
             print(f"  eigenvalue {e:+.1f}: ends {end.norm():.3f} from the saddle")
     # claim: saddle-negative-curvature [devices=devices]
     assert stuck.norm() < near and eig[0] < 0 < eig[1]  # SGD stopped at the saddle, where one direction curves down
+    hess = torch.autograd.functional.hessian(f_turned, stuck.to(device))  # H at the saddle, recomputed
+    assert torch.allclose(hess @ vec, vec * eig, rtol=0, atol=1e-12)  # the columns are H's eigenvectors
+    assert abs(vec[:, 0].cpu() @ turned_minima[0]) > 1 - 1e-6  # the way down is (-1, 2) / sqrt(5), up to sign
     kick = torch.tensor(kicks[0], dtype=torch.float64) - stuck
     assert torch.allclose(kick, nc_length * vec[:, 0].cpu(), rtol=0, atol=1e-12)  # along the eigenvector...
     assert abs(kick.norm() - nc_length) < 1e-12  # ...at the stated length
