@@ -123,6 +123,9 @@ def test_deep_linear_and_trap_functions() -> None:
         ("saddle-hvp", "hvp = hvp_function(loss, w)\n    exact = torch.autograd.functional.hessian(loss, w)",
          "hvp = hvp_function(lambda u: 1.001 * loss(u), w)\n"
          "    exact = torch.autograd.functional.hessian(lambda u: 1.001 * loss(u), w)"),
+        ("saddle-hvp", "hvp = hvp_function(loss, w)\n    exact = torch.autograd.functional.hessian(loss, w)",
+         "hvp = hvp_function(lambda u: (1 + 5e-9) * loss(u), w)\n"
+         "    exact = torch.autograd.functional.hessian(lambda u: (1 + 5e-9) * loss(u), w)"),
         ("saddle-lanczos", "for j in range(k):", "for j in range(2 * k):"),
         ("saddle-faster-predicted", "for s in noise_levels])", "for s in noise_levels**0.5])"),
         ("saddle-momentum-step", "escape_steps(starts, lr=big_lr)", "escape_steps(starts, lr=big_lr / 3)"),
