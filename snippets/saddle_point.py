@@ -368,6 +368,9 @@ for device in devices:
             print(f"  eigenvalue {e:+.1f}: ends {end.norm():.3f} from the saddle")
     # claim: saddle-negative-curvature [devices=devices]
     assert stuck.norm() < near and eig[0] < 0 < eig[1]  # SGD stopped at the saddle, where one direction curves down
+    hess = torch.autograd.functional.hessian(f_turned, stuck.to(device))  # H at the saddle, recomputed
+    assert torch.allclose(hess @ vec, vec * eig, rtol=0, atol=1e-12)  # the columns are H's eigenvectors
+    assert abs(vec[:, 0].cpu() @ turned_minima[0]) > 1 - 1e-6  # the way down is (-1, 2) / sqrt(5), up to sign
     kick = torch.tensor(kicks[0], dtype=torch.float64) - stuck
     assert torch.allclose(kick, nc_length * vec[:, 0].cpu(), rtol=0, atol=1e-12)  # along the eigenvector...
     assert abs(kick.norm() - nc_length) < 1e-12  # ...at the stated length
@@ -618,7 +621,8 @@ def power_iteration(hvp, n: int, k: int, seed: int, device: str) -> torch.Tensor
 
 
 n_in, n_hidden, n_points = 2, 16, 64
-k, hvp_tol, fd_tol, ritz_tol, power_factor = 25, 1e-12, 1e-8, 1e-6, 100  # k: Hessian-vector products per run
+k, hvp_tol, h, fd_tol, ritz_tol, power_factor = 25, 1e-12, 1e-4, 1e-11, 1e-6, 100  # k: Hessian-vector products per run
+fd_steps = (2, 1, -1, -2)  # the difference samples the gradient at w + s h v
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 for device in devices:
     loss, w = make_problem(device, n_in=n_in, n_hidden=n_hidden, n_points=n_points)
@@ -628,9 +632,11 @@ for device in devices:
     eig = torch.linalg.eigvalsh(exact)
     v = torch.randn(n_weights, dtype=torch.float64, generator=torch.Generator().manual_seed(1)).to(device)
     hvp_error = ((hvp(v) - exact @ v).norm() / (exact @ v).norm()).item()
-    h = 1e-5  # an independent check: the central difference of the gradient along v, (g(w + hv) - g(w - hv)) / 2h
-    g_plus, g_minus = (torch.autograd.grad(loss(u.requires_grad_(True)), u)[0] for u in (w + h * v, w - h * v))
-    fd_error = ((hvp(v) - (g_plus - g_minus) / (2 * h)).norm() / (exact @ v).norm()).item()
+    # An independent check: the fourth-order central difference of the gradient along v, error O(h^4)
+    g2, g1, g_1, g_2 = (
+        torch.autograd.grad(loss(u.requires_grad_(True)), u)[0] for u in (w + s * h * v for s in fd_steps)
+    )
+    fd_error = ((hvp(v) - (-g2 + 8 * g1 - 8 * g_1 + g_2) / (12 * h)).norm() / (exact @ v).norm()).item()
     runs = range(20)  # random start vectors
     lz_hvp, pi_hvp = counted(hvp), counted(hvp)
     lz = torch.stack([lanczos(lz_hvp, n_weights, k, seed, device) for seed in runs])
@@ -640,7 +646,7 @@ for device in devices:
     pi_err = ((pi - eig[-1]).abs() / eig[-1].abs()).max().item()
     if device == "cpu":  # the same checks run on every device; the page shows the CPU's numbers
         print(f"exact eigenvalues {eig[0]:.4f} ... {eig[-1]:.4f};  |Hv - H v| / |H v| below {hvp_tol:.0e}")
-        print(f"central difference of the gradient: |Hv - difference| / |H v| below {fd_tol:.0e}")
+        print(f"difference of gradients, h = {h:.0e}: |Hv - difference| / |H v| below {fd_tol:.0e}")
         print(f"Lanczos, {k} products: top error below {ritz_tol:.0e}, bottom error <= {bottom_err:.0e}")
         print(f"power iteration, {k} products: top error <= {pi_err:.0e}")
     # claim: saddle-hvp [devices=devices]

@@ -114,12 +114,18 @@ def test_deep_linear_and_trap_functions() -> None:
         ("saddle-negative-curvature", "for v in (vec[:, 0], vec[:, 1])]", "for v in (vec[:, 1], vec[:, 1])]"),
         ("saddle-negative-curvature", "for v in (vec[:, 0], vec[:, 1])]",
          "for v in (vec[:, 0] + vec[:, 1], vec[:, 1])]"),
+        ("saddle-negative-curvature", "return torch.linalg.eigh(torch.autograd.functional.hessian(loss, p))",
+         "eig, v = torch.linalg.eigh(torch.autograd.functional.hessian(loss, p))\n"
+         "    return eig, torch.stack([(v[:, 0] + v[:, 1]) / 2**0.5, v[:, 1]], 1)"),
         ("saddle-stuck-turned", "diagonal_start = (1.0, 1.0)", "diagonal_start = (1.0, 0.999)"),
         ("saddle-degenerate", "lambda p: -(p[0] ** 4) - p[1] ** 4,",
          "lambda p: -(p[0] ** 4) - p[1] ** 4 + 1e-13 * p[0] ** 2,"),
         ("saddle-hvp", "hvp = hvp_function(loss, w)\n    exact = torch.autograd.functional.hessian(loss, w)",
          "hvp = hvp_function(lambda u: 1.001 * loss(u), w)\n"
          "    exact = torch.autograd.functional.hessian(lambda u: 1.001 * loss(u), w)"),
+        ("saddle-hvp", "hvp = hvp_function(loss, w)\n    exact = torch.autograd.functional.hessian(loss, w)",
+         "hvp = hvp_function(lambda u: (1 + 5e-9) * loss(u), w)\n"
+         "    exact = torch.autograd.functional.hessian(lambda u: (1 + 5e-9) * loss(u), w)"),
         ("saddle-lanczos", "for j in range(k):", "for j in range(2 * k):"),
         ("saddle-faster-predicted", "for s in noise_levels])", "for s in noise_levels**0.5])"),
         ("saddle-momentum-step", "escape_steps(starts, lr=big_lr)", "escape_steps(starts, lr=big_lr / 3)"),
