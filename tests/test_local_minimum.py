@@ -52,6 +52,16 @@ def test_friction_claim_fails_when_beta_is_held_instead_of_friction() -> None:
     )
 
 
+def test_friction_claim_fails_when_the_large_step_is_small() -> None:
+    """The large-step run is what shows the friction picture's limit; at a small step it does not jump the barrier."""
+    break_claim(PAGE, "momentum-friction", "a_big, s_big = 3.0, 0.1", "a_big, s_big = 3.0, 0.01")
+
+
+def test_friction_claim_fails_when_the_switch_is_misplaced() -> None:
+    """The escape switches off between friction 1.6 and 1.7; claiming it between 1.7 and 1.8 fails."""
+    break_claim(PAGE, "momentum-friction", "a_low, a_high = 1.6, 1.7", "a_low, a_high = 1.7, 1.8")
+
+
 def test_adam_momentum_claim_fails_when_the_runs_keep_momentum() -> None:
     """Giving the 'no momentum' runs Adam's default first-moment factor breaks claim adam-momentum."""
     break_claim(
