@@ -90,3 +90,8 @@ def test_adam_claim_fails_when_adam_is_gradient_descent() -> None:
 def test_adam_horizon_claim_fails_at_the_short_horizon() -> None:
     """Continuing only to the same 500 steps leaves every run settled: claim adam-horizon fails."""
     break_claim(PAGE, "adam-horizon", "long_steps = 5000", "long_steps = 500")
+
+
+def test_adam_momentum_claim_fails_if_most_runs_had_settled() -> None:
+    """Without momentum most runs still oscillate after 500 steps; a bound of 10% unsettled would be false."""
+    break_claim(PAGE, "adam-momentum", "most_moving = 0.5", "most_moving = 0.1")
