@@ -241,10 +241,8 @@ for device in devices:
 import matplotlib.pyplot as plt
 import numpy as np
 
-rng = np.random.default_rng(0)  # the data set of the blocks above
-n, noise = 1000, 0.5
-X = rng.normal(size=(n, 4)) * np.sqrt([0.5, 1.0, 1.5, 2.0])
-y = X @ rng.normal(size=4) + noise * rng.normal(size=n)
+# The numpy tab's data X, y (this block continues it); fresh runs of SGD on them.
+rng = np.random.default_rng(3)
 H, T, runs = X.T @ X / n, 1500, 200
 w_star = np.linalg.solve(H, X.T @ y / n)
 t = np.arange(T)
@@ -256,7 +254,7 @@ curves = {
     f"summable {eta0}/(1 + t/10)²": eta0 / (1 + t / 10) ** 2,
 }
 lrs = np.stack(list(curves.values()))
-W, excess = np.zeros((len(lrs), runs, 4)), np.empty(lrs.shape)
+W, excess = np.zeros((len(lrs), runs, X.shape[1])), np.empty(lrs.shape)
 for step in range(T):  # SGD, one example per step, `runs` runs per schedule
     i = rng.integers(n, size=(len(lrs), runs))
     W -= lrs[:, step, None, None] * (np.einsum("krd,krd->kr", X[i], W) - y[i])[..., None] * X[i]
@@ -288,13 +286,14 @@ assert excess[3, settle_step - 1 :].max() < (1 + settle) * stalled  # the summab
 # --8<-- [start:interpolation]
 import numpy as np
 
-rng = np.random.default_rng(0)
-n, T, runs, eta, noise = 1000, 3000, 200, 0.04, 0.5
+# The numpy tab's features X (this block continues it): its make_problem, with and without noise.
+rng = np.random.default_rng(4)
+T, runs, eta = 3000, 200, 0.04
 low, high = 1e-20, 1e-5
-X = rng.normal(size=(n, 4)) * np.sqrt([0.5, 1.0, 1.5, 2.0])
-final = {}
+final, same_features = {}, []
 for sigma in [noise, 0.0]:  # sigma 0: the linear model fits every example exactly
-    y = X @ rng.normal(size=4) + sigma * rng.normal(size=n)
+    features, y = make_problem(noise=sigma, n=n, variances=variances)
+    same_features.append(np.array_equal(features, X))
     w_star = np.linalg.lstsq(X, y, rcond=None)[0]
     W = np.zeros((runs, 4))
     for _ in range(T):  # constant-step SGD, one example per step, `runs` runs at once
@@ -305,6 +304,7 @@ for sigma, gap in final.items():  # a noiseless fit ends at rounding level: prin
     shown = f"from {gap.min():.1e} to {gap.max():.1e}" if sigma else f"below {low:.0e} in {np.sum(gap < low)} runs"
     print(f"noise {sigma}, {runs} runs of {T} steps with eta = {eta}: f - f* {shown}")
 # claim: sgd-interpolation [runs=runs steps=T]
+assert all(same_features)  # the features of the numpy tab, not a copy that could drift from it
 assert final[0.0].max() < low  # no noise at the minimum: no noise ball
 assert final[noise].min() > high  # noise at the minimum: every run still hovers
 # --8<-- [end:interpolation]
