@@ -129,3 +129,13 @@ def test_interpolation_claim_fails_on_other_features() -> None:
         "make_problem(noise=sigma, n=n, variances=variances)",
         "make_problem(noise=sigma, n=n, seed=3, variances=variances)",
     )
+
+
+def test_averaging_claim_fails_against_the_wrong_ideal() -> None:
+    """The averaged excess matches the fit to the T/2 examples it spans, not to all T: claim sgd-averaging fails."""
+    break_claim(
+        PAGE,
+        "sgd-averaging",
+        "ideal = noise**2 * X.shape[1] / (2 * (T - T // 2))",
+        "ideal = noise**2 * X.shape[1] / (2 * T)",
+    )
