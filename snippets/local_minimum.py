@@ -248,11 +248,36 @@ print(f"same friction, effective steps {steps_s[0]:g} to {steps_s[-1]:g}: ending
 print(f"same effective step, different friction: they differ on at least {same_s:.1%}")
 for a in frictions:
     print(f"friction {a:g}: from x0 = 2 " + ", ".join("global" if left[a, s][i0] else "local" for s in steps_s))
+# Where the escape from x0 = 2 switches off: between friction 1.6 and 1.7 at every small step.
+a_low, a_high = 1.6, 1.7
+x0_only = starts[i0 : i0 + 1]
+switch = [
+    (
+        ends_left(a_low**2 * s**2, 1 - a_low**2 * s, x0_only)[0],
+        ends_left(a_high**2 * s**2, 1 - a_high**2 * s, x0_only)[0],
+    )
+    for s in steps_s
+]
+print(
+    f"from x0 = 2, friction {a_low:g}: "
+    + ", ".join("global" if lo else "local" for lo, _ in switch)
+    + f"; friction {a_high:g}: "
+    + ", ".join("global" if hi else "local" for _, hi in switch)
+)
+# A large step leaves the picture: friction 3 at effective step 0.1 jumps the barrier in its first step.
+a_big, s_big = 3.0, 0.1
+big_path = heavy_ball(starts[i0], a_big**2 * s_big**2, 1 - a_big**2 * s_big, 500)
+jump3, big_end = big_path[1], big_path[-1]
+print(
+    f"friction {a_big:g}, effective step {s_big:g}: first step from x0 = 2 lands at {jump3:.2f}, ends at {big_end:.4f}"
+)
 
 # claim: momentum-friction [starts=starts.size]
 assert same_a < most_alike and same_s > least_apart
 assert all(left[1.0, s][i0] and not left[2.0, s][i0] and not left[3.0, s][i0] for s in steps_s)
 assert abs(flagship - frictions[0]) < 1e-12  # the flagship run has the friction that escapes from x0 = 2
+assert all(lo and not hi for lo, hi in switch)  # the switch lies between friction a_low and a_high
+assert jump3 < x_max and abs(big_end - x_global) < 1e-6  # a large step jumps the barrier and ends global
 # --8<-- [end:friction]
 
 # --8<-- [start:torch]
@@ -345,7 +370,18 @@ assert big_rates[big_lrs[1]] > big_rates[big_lrs[0]]
 # from x0 = 2: only the larger lr gets over the barrier
 assert runs[big_lrs[0], default_b1][i0] > x_max and runs[big_lrs[1], default_b1][i0] < x_max
 
+plain_settled = {
+    lr: (reaches(runs[lr, no_momentum[0]], x_global) | reaches(runs[lr, no_momentum[0]], x_local))
+    .double()
+    .mean()
+    .item()
+    for lr in big_lrs
+}
+most_moving = 0.5  # without momentum, most runs are still oscillating after the steps
+print("betas[0] = 0, within tol of a minimum: " + ", ".join(f"lr = {lr}: {plain_settled[lr]:.1%}" for lr in big_lrs))
+
 # claim: adam-momentum [starts=len(starts)]
+assert all(plain_settled[lr] < most_moving for lr in big_lrs)  # not settled: "end" means where they are
 assert all(abs(plain_left[lr] - gd_rate) < within for lr in big_lrs)  # without momentum: gradient descent's basins
 assert all(runs[lr, no_momentum[0]][i0] > x_max for lr in big_lrs)  # ...and from x0 = 2 no escape
 
@@ -353,11 +389,8 @@ assert all(runs[lr, no_momentum[0]][i0] > x_max for lr in big_lrs)  # ...and fro
 long_steps = 5000
 late = final_points(torch.optim.Adam, starts, long_steps, lr=big_lrs[1])
 late_settled = (reaches(late, x_global) | reaches(late, x_local)).double().mean().item()
-late_left = (late < x_max).double().mean().item()
-print(
-    f"Adam lr = {big_lrs[1]} after {long_steps} steps: {late_settled:.1%} within {tol:g} of a minimum, "
-    f"{late_left:.1%} left of the barrier"
-)
+late_bound = 0.9  # generous: past about a thousand steps the trajectories depend on rounding
+print(f"Adam lr = {big_lrs[1]} after {long_steps} steps: fewer than {late_bound:.0%} within {tol:g} of a minimum")
 # claim: adam-horizon [starts=len(starts)]
-assert settled and late_settled < 1 - 10 * within and abs(late_left - big_rates[big_lrs[1]]) > within
+assert settled and late_settled < late_bound
 # --8<-- [end:adam]

@@ -121,10 +121,29 @@ exact, first_order = np.array([stationary_excess(X, y, eta) for eta in etas]).T
 for eta, floor, ex, first in zip(etas, floors, exact, first_order, strict=True):
     print(f"constant eta = {eta:.2f}: f - f* = {floor:.5f} (exact {ex:.5f}, eta tr(Σ*)/4 = {first:.5f})")
 ratios = floors[:-1] / floors[1:]  # each eta against half of it
+
+
+def mean_square_limit(X: np.ndarray) -> float:
+    """The largest constant step for which the second moment of w - w* stays bounded (bisection on the
+    spectral radius of C -> C - eta (HC + CH) + eta^2 E[x x' C x x'])."""
+    n, d = X.shape
+    Z = np.einsum("ni,nj->nij", X, X).reshape(n, d * d)
+    A = np.kron(np.eye(d), X.T @ X / n) + np.kron(X.T @ X / n, np.eye(d))
+    low_eta, high_eta = 0.0, 1.0
+    for _ in range(50):
+        mid_eta = (low_eta + high_eta) / 2
+        stable = np.abs(np.linalg.eigvals(np.eye(d * d) - mid_eta * A + mid_eta**2 * Z.T @ Z / n)).max() < 1
+        low_eta, high_eta = (mid_eta, high_eta) if stable else (low_eta, mid_eta)
+    return low_eta
+
+
+eta_stable = mean_square_limit(X)
+print(f"mean-square stable for constant steps below {eta_stable:.3f}")
 # claim: sgd-noise-ball [runs=runs steps=T]
 assert np.all(np.abs(floors / exact - 1) < tol_exact)
 assert np.all(np.abs(floors / first_order - 1) < tol_first)
 assert np.all((ratios > halving[0]) & (ratios < halving[1]))  # halve eta, about halve the floor
+assert max(etas) < eta_stable  # the equilibrium exists for every step used
 
 exact_path = exact_excess(X, y, lrs)  # the expected excess loss of every schedule, computed without sampling
 rm_mid, rm_end = excess[3, mid].mean(), excess[3, end].mean()
@@ -142,9 +161,12 @@ rate = eta0 * t0 * np.linalg.eigvalsh(X.T @ X / n)[0]  # eta0 t0 lambda_min: the
 t0_slow = 10  # the same eta0 with a shorter t0: eta0 t0 lambda_min below 1/2
 slow_slope = loglog_slope(exact_excess(X, y, schedule("robbins-monro", eta0, T, t0=t0_slow)[None])[0], t0_slow)
 slow_rate = eta0 * t0_slow * np.linalg.eigvalsh(X.T @ X / n)[0]
+w_opt = np.linalg.solve(X.T @ X, X.T @ y)
+weight_min = (np.linalg.eigh(X.T @ X / n)[1][:, 0] @ w_opt) ** 2 / (w_opt @ w_opt)  # share of |w*|^2 there
 print(f"Robbins-Monro {eta0}/(1 + t/{t0}): f - f* = {rm_mid:.6f} at t = {T // 2}, {rm_end:.6f} at t = {T}")
 print(f"  log-log slope over the second half: {slope:.2f} (exact recursion {exact_slope:.3f})")
 print(f"  eta0 t0 lambda_min = {rate:.2f}; with t0 = {t0_slow}: {slow_rate:.2f}, exact slope {slow_slope:.2f}")
+print(f"  share of |w*|^2 along the least-curved eigenvector: {weight_min:.0%}")
 # claim: sgd-decay-converges [runs=runs steps=T]
 assert np.allclose(lrs[3], eta0 * t0 / (t0 + np.arange(T)), rtol=1e-14, atol=0)  # the schedule the page states
 assert abs(exact_slope + 1) < exact_tol and abs(slope + 1) < slope_tol  # falling like 1/t, exactly and sampled
@@ -168,12 +190,21 @@ assert np.allclose(lrs[4], eta0 * t0_summable**2 / (t0_summable + np.arange(T)) 
 assert sum_end > (1 - stall) * sum_mid  # it has (almost) stopped moving
 assert later > (1 - stall) * exact_path[4, -1]  # ...and ten times as many steps barely lower the expectation
 assert abs(sum_end / exact_path[4, end].mean() - 1) < match and sum_end > above_rm * rm_end
+assert abs(sum_mid / exact_path[4, mid].mean() - 1) < match  # the t = T/2 average too
 
 last, averaged = averaged_excess(X, y, etas[0], T, runs).mean(axis=1)
 gain, min_gain = last / averaged, 10
+ideal = noise**2 * X.shape[1] / (2 * (T - T // 2))  # sigma^2 d / (2 m): the least-squares fit of m fresh examples
+near_ideal = 0.25
+L, fourth = np.linalg.cholesky(X.T @ X / n), (X * (X**2).sum(1)[:, None]).T @ X / n  # H = LL', E[|x|^2 xx']
+R2 = np.linalg.eigvalsh(np.linalg.solve(L, np.linalg.solve(L, fourth).T))[-1]  # least R2 with E|x|^2 xx' <= R2 H
 print(f"constant eta = {etas[0]}: last iterate f - f* = {last:.5f}, average of the second half {averaged:.5f}")
+print(
+    f"  sigma^2 d / (2 m) for m = {T - T // 2} examples: {ideal:.5f}; Bach-Moulines step 1/(4 R^2) = {1 / (4 * R2):.3f}"
+)
 # claim: sgd-averaging [runs=runs steps=T]
 assert averaged * min_gain < last
+assert abs(averaged / ideal - 1) < near_ideal and etas[0] > 1 / (4 * R2)  # near sigma^2 d/(2m), outside their theorem
 # --8<-- [end:numpy]
 
 # --8<-- [start:torch]
@@ -241,10 +272,8 @@ for device in devices:
 import matplotlib.pyplot as plt
 import numpy as np
 
-rng = np.random.default_rng(0)  # the data set of the blocks above
-n, noise = 1000, 0.5
-X = rng.normal(size=(n, 4)) * np.sqrt([0.5, 1.0, 1.5, 2.0])
-y = X @ rng.normal(size=4) + noise * rng.normal(size=n)
+# The numpy tab's data X, y (this block continues it); fresh runs of SGD on them.
+rng = np.random.default_rng(3)
 H, T, runs = X.T @ X / n, 1500, 200
 w_star = np.linalg.solve(H, X.T @ y / n)
 t = np.arange(T)
@@ -256,7 +285,7 @@ curves = {
     f"summable {eta0}/(1 + t/10)²": eta0 / (1 + t / 10) ** 2,
 }
 lrs = np.stack(list(curves.values()))
-W, excess = np.zeros((len(lrs), runs, 4)), np.empty(lrs.shape)
+W, excess = np.zeros((len(lrs), runs, X.shape[1])), np.empty(lrs.shape)
 for step in range(T):  # SGD, one example per step, `runs` runs per schedule
     i = rng.integers(n, size=(len(lrs), runs))
     W -= lrs[:, step, None, None] * (np.einsum("krd,krd->kr", X[i], W) - y[i])[..., None] * X[i]
@@ -288,13 +317,14 @@ assert excess[3, settle_step - 1 :].max() < (1 + settle) * stalled  # the summab
 # --8<-- [start:interpolation]
 import numpy as np
 
-rng = np.random.default_rng(0)
-n, T, runs, eta, noise = 1000, 3000, 200, 0.04, 0.5
+# The numpy tab's features X (this block continues it): its make_problem, with and without noise.
+rng = np.random.default_rng(4)
+T, runs, eta = 3000, 200, 0.04
 low, high = 1e-20, 1e-5
-X = rng.normal(size=(n, 4)) * np.sqrt([0.5, 1.0, 1.5, 2.0])
-final = {}
+final, same_features = {}, []
 for sigma in [noise, 0.0]:  # sigma 0: the linear model fits every example exactly
-    y = X @ rng.normal(size=4) + sigma * rng.normal(size=n)
+    features, y = make_problem(noise=sigma, n=n, variances=variances)
+    same_features.append(np.array_equal(features, X))
     w_star = np.linalg.lstsq(X, y, rcond=None)[0]
     W = np.zeros((runs, 4))
     for _ in range(T):  # constant-step SGD, one example per step, `runs` runs at once
@@ -305,6 +335,7 @@ for sigma, gap in final.items():  # a noiseless fit ends at rounding level: prin
     shown = f"from {gap.min():.1e} to {gap.max():.1e}" if sigma else f"below {low:.0e} in {np.sum(gap < low)} runs"
     print(f"noise {sigma}, {runs} runs of {T} steps with eta = {eta}: f - f* {shown}")
 # claim: sgd-interpolation [runs=runs steps=T]
+assert all(same_features)  # the features of the numpy tab, not a copy that could drift from it
 assert final[0.0].max() < low  # no noise at the minimum: no noise ball
 assert final[noise].min() > high  # noise at the minimum: every run still hovers
 # --8<-- [end:interpolation]

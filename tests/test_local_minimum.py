@@ -52,6 +52,16 @@ def test_friction_claim_fails_when_beta_is_held_instead_of_friction() -> None:
     )
 
 
+def test_friction_claim_fails_when_the_large_step_is_small() -> None:
+    """The large-step run is what shows the friction picture's limit; at a small step it does not jump the barrier."""
+    break_claim(PAGE, "momentum-friction", "a_big, s_big = 3.0, 0.1", "a_big, s_big = 3.0, 0.01")
+
+
+def test_friction_claim_fails_when_the_switch_is_misplaced() -> None:
+    """The escape switches off between friction 1.6 and 1.7; claiming it between 1.7 and 1.8 fails."""
+    break_claim(PAGE, "momentum-friction", "a_low, a_high = 1.6, 1.7", "a_low, a_high = 1.7, 1.8")
+
+
 def test_adam_momentum_claim_fails_when_the_runs_keep_momentum() -> None:
     """Giving the 'no momentum' runs Adam's default first-moment factor breaks claim adam-momentum."""
     break_claim(
@@ -80,3 +90,8 @@ def test_adam_claim_fails_when_adam_is_gradient_descent() -> None:
 def test_adam_horizon_claim_fails_at_the_short_horizon() -> None:
     """Continuing only to the same 500 steps leaves every run settled: claim adam-horizon fails."""
     break_claim(PAGE, "adam-horizon", "long_steps = 5000", "long_steps = 500")
+
+
+def test_adam_momentum_claim_fails_if_most_runs_had_settled() -> None:
+    """Without momentum most runs still oscillate after 500 steps; a bound of 10% unsettled would be false."""
+    break_claim(PAGE, "adam-momentum", "most_moving = 0.5", "most_moving = 0.1")

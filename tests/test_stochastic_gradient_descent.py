@@ -119,3 +119,23 @@ def test_summable_claim_rejects_another_exponent() -> None:
 def test_torch_claim_fails_on_another_draw_than_the_numpy_tab() -> None:
     """torch drawing its examples with another seed than the numpy tab's table no longer matches it."""
     break_claim(PAGE, "sgd-torch", "device: str, seed: int = 1)", "device: str, seed: int = 3)")
+
+
+def test_interpolation_claim_fails_on_other_features() -> None:
+    """'On the same features' is bound: targets built on another draw of features fail claim sgd-interpolation."""
+    break_claim(
+        PAGE,
+        "sgd-interpolation",
+        "make_problem(noise=sigma, n=n, variances=variances)",
+        "make_problem(noise=sigma, n=n, seed=3, variances=variances)",
+    )
+
+
+def test_averaging_claim_fails_against_the_wrong_ideal() -> None:
+    """The averaged excess matches the fit to the T/2 examples it spans, not to all T: claim sgd-averaging fails."""
+    break_claim(
+        PAGE,
+        "sgd-averaging",
+        "ideal = noise**2 * X.shape[1] / (2 * (T - T // 2))",
+        "ideal = noise**2 * X.shape[1] / (2 * T)",
+    )
