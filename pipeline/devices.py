@@ -70,6 +70,8 @@ def write_record() -> int:
                     "torch": str(result.environment.get("torch")),
                     "date": result.when,
                 }
+    on_site = {cid for page in pages for cid in page.claims}
+    record = {cid: entry for cid, entry in record.items() if cid in on_site}  # claims no longer on the site go
     RECORD.parent.mkdir(exist_ok=True)
     RECORD.write_text(json.dumps({"claims": record}, indent=1, sort_keys=True) + "\n")
     print(f"recorded {len(record)} claims verified on CUDA in {RECORD.relative_to(ROOT)}")
