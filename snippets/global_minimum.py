@@ -249,6 +249,21 @@ def local_minima(f, box: tuple[float, ...], n: int = 801) -> np.ndarray:
 
 # Number of local minima in the box, where it is known (Ackley: "many", no exact count published).
 KNOWN_COUNT = {"Rastrigin": 121, "Ackley": None, "Rosenbrock": 1, "Himmelblau": 4, "Six-hump camel": 6}
+# The code's formulas are the table's: each function equals the table's formula, typed as the table shows it.
+TABLE = {
+    "Rastrigin": lambda x, y: (
+        R_A * 2 + (x**2 - R_A * np.cos(R_FREQ * np.pi * x)) + (y**2 - R_A * np.cos(R_FREQ * np.pi * y))
+    ),
+    "Rosenbrock": lambda x, y: ROSENBROCK_B * (y - x**2) ** 2 + (1 - x) ** 2,
+    "Himmelblau": lambda x, y: (x**2 + y - HIMMELBLAU_A) ** 2 + (x + y**2 - HIMMELBLAU_B) ** 2,
+    "Six-hump camel": lambda x, y: (4 - CAMEL_A * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2,
+}
+P = np.random.default_rng(0).uniform(-3, 3, (2, 1000))
+assert all(np.allclose(BENCHMARKS[name][0](*P), formula(*P), rtol=1e-12, atol=1e-12) for name, formula in TABLE.items())
+u = np.linspace(-R_BOX, R_BOX, 10_001)  # Rastrigin's term g(u) along an axis: g'(u) = 2u + R_A R_FREQ π sin(R_FREQ π u)
+g_prime = (BENCHMARKS["Rastrigin"][0](u + 1e-6, 0) - BENCHMARKS["Rastrigin"][0](u - 1e-6, 0)) / 2e-6
+assert np.allclose(g_prime, 2 * u + R_A * R_FREQ * np.pi * np.sin(R_FREQ * np.pi * u), atol=1e-5)
+assert 2 * R_BOX < R_A * R_FREQ * np.pi  # |2u| < R_A R_FREQ π: one minimum per period
 n_grid, tol_f, tol_x, many = 801, 1e-4, 1e-3, 100  # n_grid points per side: the grid contains the box's centre
 
 counts = {}
@@ -497,7 +512,7 @@ METHODS = methods()
 # Success: a best value below BELOW, lower than every local minimum of Rastrigin but the global one.
 BELOW, RUNS, BUDGETS = 0.5, 200, (125, 250, 500, 1000, 2000)
 u = np.linspace(Race.LO, Race.HI, 1_000_001)  # Rastrigin is a sum of one term per coordinate: its minima are sums too
-g = u**2 - 10 * np.cos(2 * np.pi * u) + 10
+g = rastrigin(np.stack([u, np.zeros_like(u)], -1))  # the 2-D function along an axis: g(u) + g(0), g(0) = 0
 g_minima = np.sort(g[1:-1][(g[1:-1] < g[:-2]) & (g[1:-1] < g[2:])])
 second_lowest = g_minima[0] + g_minima[1]  # the lowest local minimum of the 2-D function other than 0
 assert g_minima[0] < 1e-9 and second_lowest > BELOW  # so "below BELOW" means "in the global minimum's basin"

@@ -62,6 +62,18 @@ BREAKS = [
         "return rastrigin(x) - WELL_DEPTH * np.exp(-((x - WELL_AT) ** 2).sum(-1) / (2 * WELL_WIDTH**2))"
         " - 100 * np.exp(-((x - (2.52, -2.4797)) ** 2).sum(-1) / (2 * 0.00005**2))",
     ),
+    # the third review's defeats: coefficients typed into a formula, not named; the table's formula must notice
+    (
+        "global-benchmarks",
+        "lambda x, y: ROSENBROCK_B * (y - x**2) ** 2 + (1 - x) ** 2,\n        BOXES",
+        "lambda x, y: ROSENBROCK_B * (y - x**2) ** 2 + 2 * (1 - x) ** 2,\n        BOXES",
+    ),
+    (
+        "global-benchmarks",
+        "x * y + (-4 + 4 * y**2) * y**2,\n        BOXES",
+        "x * y + (-4 + 4.0001 * y**2) * y**2,\n        BOXES",
+    ),
+    ("global-benchmarks", "lambda x, y: R_A * 2 + x**2 -", "lambda x, y: R_A * 2 + 0.5 * x**2 -"),
     # Rastrigin's coefficients changed (16 + ... - 8 cos, same minimum, same count): the table's must fail
     ("global-benchmarks", "R_A, R_FREQ = 10, 2", "R_A, R_FREQ = 8, 2"),
     (
