@@ -67,7 +67,7 @@ def least_squares_gd(X: np.ndarray, y: np.ndarray, starts: np.ndarray, steps: in
 
 n_problems, n, d, n_starts, steps, step_factor, tol = 20, 200, 5, 1000, 300, 1.0, 1e-9
 probe, rate_tol = 10, 0.01  # the contraction per step is measured between steps probe and 2 probe
-worst_gap, worst_rate_error = 0.0, 0.0
+worst_gap, worst_rate_error, worst_top, top_tol = 0.0, 0.0, 0.0, 1e-9
 for seed in range(n_problems):  # random regression problems
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, d))
@@ -84,14 +84,24 @@ for seed in range(n_problems):  # random regression problems
     ]
     rate = (errors[1] / errors[0]).max() ** (1 / probe)  # the slowest start's contraction per step
     worst_rate_error = max(worst_rate_error, abs(rate / theory - 1))
+    # Only step 1/L removes, in one step, the error along the top eigenvector v (I - A/L maps v to 0).
+    v = np.linalg.eigh(2 * X.T @ X / n)[1][:, -1]
+    after_one = (least_squares_gd(X, y, starts, 1, step_factor) - w_star) @ v
+    worst_top = max(worst_top, (np.abs(after_one) / np.linalg.norm(starts - w_star, axis=1)).max())
 shown = f"below {tol:.0e}" if worst_gap < tol else f"{worst_gap:.0e}"
 print(f"{n_problems} problems x {n_starts} starts: largest coordinate gap to the least-squares solution {shown}")
 shown = f"within {rate_tol:.0%}" if worst_rate_error < rate_tol else f"off by {worst_rate_error:.0%}"
 print(f"contraction per step: {shown} of 1 - λ_min/L on every problem")
+print(
+    f"after one step, error along the top eigenvector: below {top_tol:.0e} of the start's error"
+    if worst_top < top_tol
+    else f"after one step, error along the top eigenvector: {worst_top:.0e}"
+)
 
 # claim: global-convex-gd [problems=n_problems starts=n_starts]
 assert worst_gap < tol
-assert worst_rate_error < rate_tol  # the step really is 1/L: slower or faster steps contract at another rate
+assert worst_rate_error < rate_tol  # the slowest direction contracts by 1 - λ_min/L
+assert worst_top < top_tol  # the step really is 1/L: any other step leaves part of the top direction
 # --8<-- [end:convex-gd]
 
 # --8<-- [start:chord]
@@ -239,6 +249,21 @@ def local_minima(f, box: tuple[float, ...], n: int = 801) -> np.ndarray:
 
 # Number of local minima in the box, where it is known (Ackley: "many", no exact count published).
 KNOWN_COUNT = {"Rastrigin": 121, "Ackley": None, "Rosenbrock": 1, "Himmelblau": 4, "Six-hump camel": 6}
+# The code's formulas are the table's: each function equals the table's formula, typed as the table shows it.
+TABLE = {
+    "Rastrigin": lambda x, y: (
+        R_A * 2 + (x**2 - R_A * np.cos(R_FREQ * np.pi * x)) + (y**2 - R_A * np.cos(R_FREQ * np.pi * y))
+    ),
+    "Rosenbrock": lambda x, y: ROSENBROCK_B * (y - x**2) ** 2 + (1 - x) ** 2,
+    "Himmelblau": lambda x, y: (x**2 + y - HIMMELBLAU_A) ** 2 + (x + y**2 - HIMMELBLAU_B) ** 2,
+    "Six-hump camel": lambda x, y: (4 - CAMEL_A * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2,
+}
+P = np.random.default_rng(0).uniform(-3, 3, (2, 1000))
+assert all(np.allclose(BENCHMARKS[name][0](*P), formula(*P), rtol=1e-12, atol=1e-12) for name, formula in TABLE.items())
+u = np.linspace(-R_BOX, R_BOX, 10_001)  # Rastrigin's term g(u) along an axis: g'(u) = 2u + R_A R_FREQ π sin(R_FREQ π u)
+g_prime = (BENCHMARKS["Rastrigin"][0](u + 1e-6, 0) - BENCHMARKS["Rastrigin"][0](u - 1e-6, 0)) / 2e-6
+assert np.allclose(g_prime, 2 * u + R_A * R_FREQ * np.pi * np.sin(R_FREQ * np.pi * u), atol=1e-5)
+assert 2 * R_BOX < R_A * R_FREQ * np.pi  # |2u| < R_A R_FREQ π: one minimum per period
 n_grid, tol_f, tol_x, many = 801, 1e-4, 1e-3, 100  # n_grid points per side: the grid contains the box's centre
 
 counts = {}
@@ -487,7 +512,7 @@ METHODS = methods()
 # Success: a best value below BELOW, lower than every local minimum of Rastrigin but the global one.
 BELOW, RUNS, BUDGETS = 0.5, 200, (125, 250, 500, 1000, 2000)
 u = np.linspace(Race.LO, Race.HI, 1_000_001)  # Rastrigin is a sum of one term per coordinate: its minima are sums too
-g = u**2 - 10 * np.cos(2 * np.pi * u) + 10
+g = rastrigin(np.stack([u, np.zeros_like(u)], -1))  # the 2-D function along an axis: g(u) + g(0), g(0) = 0
 g_minima = np.sort(g[1:-1][(g[1:-1] < g[:-2]) & (g[1:-1] < g[2:])])
 second_lowest = g_minima[0] + g_minima[1]  # the lowest local minimum of the 2-D function other than 0
 assert g_minima[0] < 1e-9 and second_lowest > BELOW  # so "below BELOW" means "in the global minimum's basin"
@@ -553,16 +578,30 @@ corner = np.stack(np.meshgrid(axis[:-1], axis[:-1]), -1).reshape(-1, 2)  # lower
 farthest = np.linalg.norm(np.maximum(np.abs(corner - WELL_AT), np.abs(corner + h - WELL_AT)), axis=1)
 far = farthest >= reach * WELL_WIDTH  # the cells that hold a point farther than reach widths from the well
 elsewhere_bound = rastrigin_with_well(Interval(corner[far], corner[far] + h)).lo.min() - 1e-9  # less rounding
+# Near the well too (branch and bound, Hansen & Walster 2004): split every cell whose interval lower bound is below
+# well_min - delta into four, until no cell is left. Then f >= well_min - delta on the whole box.
+delta, max_levels, max_cells = 1e-6, 30, 100_000  # give up (and fail) past max_levels or max_cells
+cells, size, splits = corner, h, 0
+while True:
+    lower = rastrigin_with_well(Interval(cells, cells + size)).lo - 1e-9  # less rounding
+    cells = cells[lower < well_min - delta]
+    if len(cells) == 0 or len(cells) > max_cells or splits == max_levels:
+        break
+    splits += 1
+    cells = (cells[:, None, :] + size / 2 * np.array([[0, 0], [0, 1], [1, 0], [1, 1]])).reshape(-1, 2)
+    size /= 2
 well_below = 0.0  # Rastrigin >= 0 everywhere: only the well goes below 0
 well_by_seed = [success_rates(rastrigin_with_well, RUNS, budget, well_below, seed)[0] for seed in range(SEEDS)]
 well_rates = {name: max(rates[name] for rates in well_by_seed) for name in METHODS}  # the worst seed per method
 print(f"new global minimum {well_min:.6f} at ({centre[0]:.6f}, {centre[1]:.6f}); elsewhere above {elsewhere_bound:.0e}")
+print(f"branch and bound: no cell below {well_min - delta:.6f} after {splits} splits, smallest cells {size:.0e} wide")
 print(f"narrow well found, most over {SEEDS} seeds (methods in the order above): ", end="")
 print(", ".join(f"{r:.1%}" for r in well_rates.values()))
 well_max_rate = 0.02
 # claim: global-no-guarantee [runs=RUNS]
 hill = rastrigin(WELL_AT)  # the cosine terms peak at WELL_AT: near a hilltop of Rastrigin
 assert well_min < elsewhere_bound  # the lowest point near the well is lower than anything away from it
+assert len(cells) == 0  # and no cell of the box, near the well or not, can go below well_min - delta
 assert np.linalg.norm(centre - WELL_AT) < WELL_WIDTH and np.allclose(np.cos(2 * np.pi * WELL_AT), -1)
 assert max(well_rates.values()) < well_max_rate  # every method misses the true global minimum
 
