@@ -99,6 +99,22 @@ def hessian_bound_on_disk(c: np.ndarray, radius: float) -> float:
     return float(np.sqrt(xx**2 + 2 * xy**2 + yy**2))
 
 
+def hessian_norm_seen(c: np.ndarray, radius: float, n: int = 201) -> float:
+    """The largest Frobenius norm of the Hessian at the points of an n x n grid that lie in the disk."""
+    x, y = np.meshgrid(np.linspace(-radius, radius, n), np.linspace(-radius, radius, n))
+    x, y = x[x**2 + y**2 <= radius**2], y[x**2 + y**2 <= radius**2]
+    xx, xy, yy = (P.polyval2d(x, y, P.polyder(P.polyder(c, i, axis=0), 2 - i, axis=1)) for i in (2, 1, 0))
+    return float(np.sqrt(xx**2 + 2 * xy**2 + yy**2).max())
+
+
+def gradient_steps(c: np.ndarray, radius: float, n: int) -> float:
+    """The largest change of the gradient between neighbouring points of n on the circle |p| = radius."""
+    t = np.linspace(0, 2 * np.pi, n + 1)
+    x, y = radius * np.cos(t), radius * np.sin(t)
+    g = np.stack([P.polyval2d(x, y, P.polyder(c, axis=0)), P.polyval2d(x, y, P.polyder(c, axis=1))], 1)
+    return float(np.linalg.norm(np.diff(g, axis=0), axis=1).max())
+
+
 def winding_number(c: np.ndarray, radius: float, n: int = 4000) -> tuple[float, float, float]:
     """Turns of the gradient around the circle |p| = radius, the largest turn between neighbouring points
     (in degrees; small means no turn was skipped), and the least outward slope p . grad f / |p|."""
@@ -146,6 +162,10 @@ for name, (c, box, radius) in problems.items():
     # |grad| >= outward slope at each point, and it moves less than that along each arc: it stays within
     # 90 degrees of its direction at the arc's start, so the count of turns misses none.
     assert drift[name] < outward
+    # The drift bound is no smaller than what is seen: the gradient's largest move between neighbours, and
+    # the disk bound at least the Hessian norm at grid points of the disk.
+    assert drift[name] >= gradient_steps(c, radius, n_circle)
+    assert hessian_bound_on_disk(c, radius) >= hessian_norm_seen(c, radius)
     assert round(winding_number(c, radius, n=2 * n_circle)[0]) == chi  # twice as many points: the same count
 # --8<-- [end:find]
 
@@ -201,9 +221,9 @@ def where_it_stops(fun, x, y, tol: float) -> tuple[np.ndarray, np.ndarray]:
     return stopped, stopped & (hxx * hyy - hxy**2 > 0) & (hxx > 0)  # both Hessian eigenvalues positive
 
 
-def curvature_bound(c: np.ndarray, box, n: int = 401) -> float:
+def curvature_bound(c: np.ndarray, box, n: int = 401, spread: bool = True) -> float:
     """L, a proven bound on |Hessian eigenvalue| over the box for the polynomial c: the largest on an n x n grid,
-    plus the most the Hessian can change between a point and its nearest grid point."""
+    plus (if spread) the most the Hessian can change between a point and its nearest grid point."""
     x, y = np.meshgrid(np.linspace(box[0], box[1], n), np.linspace(box[2], box[3], n))
     d = {(i, j): P.polyder(P.polyder(c, i, axis=0), j, axis=1) for i in range(4) for j in range(4 - i)}
     H = np.stack([P.polyval2d(x, y, d[k]) for k in [(2, 0), (1, 1), (1, 1), (0, 2)]], -1).reshape(n, n, 2, 2)
@@ -213,7 +233,7 @@ def curvature_bound(c: np.ndarray, box, n: int = 401) -> float:
     hx, hy = (box[1] - box[0]) / (n - 1) / 2, (box[3] - box[2]) / (n - 1) / 2  # to the nearest grid point
     dxx, dxy = top[3, 0] * hx + top[2, 1] * hy, top[2, 1] * hx + top[1, 2] * hy
     dyy = top[1, 2] * hx + top[0, 3] * hy
-    return float(on_grid + np.sqrt(dxx**2 + 2 * dxy**2 + dyy**2))  # |eigenvalue change| <= Frobenius norm
+    return float(on_grid + spread * np.sqrt(dxx**2 + 2 * dxy**2 + dyy**2))  # |eigenvalue change| <= Frobenius
 
 
 def coefficients(terms: dict[tuple[int, int], float]) -> np.ndarray:
@@ -222,6 +242,13 @@ def coefficients(terms: dict[tuple[int, int], float]) -> np.ndarray:
     for (i, j), v in terms.items():
         c[i, j] = v
     return c
+
+
+def largest_on_fine_grid(fun, box, n: int = 1001) -> float:
+    """The largest |Hessian eigenvalue| of fun on an n x n grid over the box (with n = 1001, x = 0 and y = 0 on
+    the box [-1, 1]^2 are grid points)."""
+    _, _, (hxx, hxy, hyy) = fun(*np.meshgrid(np.linspace(*box[:2], n), np.linspace(*box[2:], n)))
+    return float(np.abs(np.linalg.eigvalsh(np.stack([hxx, hxy, hxy, hyy], -1).reshape(-1, 2, 2))).max())
 
 
 rng = np.random.default_rng(0)
@@ -235,6 +262,8 @@ problems = {"Himmelblau": (himmelblau, (-5, 5, -5, 5)), "six-hump camel": (camel
 check = np.random.default_rng(1)  # points at which to check L against the Hessian of the closed form
 bound, elsewhere, n_minima, tightest, seen, small_bound, small_seen = {}, {}, {}, {}, {}, {}, {}
 small_box, coarse = (-1, 1, -1, 1), 4  # a grid of 4 x 4 points misses the largest |eigenvalue| inside
+off_box, tiny = (-2, 1, -1.5, 0.5), 2  # a box off centre, and the coarsest grid: its corners alone
+tiny_bound, tiny_seen = {}, {}
 for name, (fun, box) in problems.items():
     starts = rng.uniform((box[0], box[2]), (box[1], box[3]), size=(n_starts, 2))
     x, y, inside, worst = descend(fun, *starts.T, lr=lr, steps=steps, box=box)
@@ -247,9 +276,11 @@ for name, (fun, box) in problems.items():
     bound[name] = curvature_bound(c, box)
     # The bound where the largest eigenvalue lies between grid points: a coarse grid on a small box.
     small_bound[name] = curvature_bound(c, small_box, n=coarse)
-    fine = np.meshgrid(np.linspace(*small_box[:2], 1001), np.linspace(*small_box[2:], 1001))  # has x = 0, y = 0
-    _, _, (hxx, hxy, hyy) = fun(*fine)
-    small_seen[name] = np.abs(np.linalg.eigvalsh(np.stack([hxx, hxy, hxy, hyy], -1).reshape(-1, 2, 2))).max()
+    on_grid_coarse = curvature_bound(c, small_box, n=coarse, spread=False)  # the grid alone, no spread term
+    small_seen[name] = largest_on_fine_grid(fun, small_box)
+    # The same bound from the 2 x 2 grid of the box's corners, on [-1, 1]^2 and on a box off centre.
+    tiny_bound[name] = curvature_bound(c, small_box, n=tiny), curvature_bound(c, off_box, n=tiny)
+    tiny_seen[name] = small_seen[name], largest_on_fine_grid(fun, off_box)
     points = check.uniform((box[0], box[2]), (box[1], box[3]), size=(100_000, 2))
     value, _, (hxx, hxy, hyy) = fun(*points.T)
     seen[name] = np.abs(np.linalg.eigvalsh(np.stack([hxx, hxy, hxy, hyy], -1).reshape(-1, 2, 2))).max()
@@ -258,6 +289,8 @@ for name, (fun, box) in problems.items():
     print(f"  Newton's method ends at a saddle or maximum from {elsewhere[name]:.0%}")
     print(f"  L <= {bound[name]:.0f} on the box (largest |eigenvalue| at random points {seen[name]:.0f})")
     print(f"  on {small_box} from a {coarse}x{coarse} grid: {small_bound[name]:.0f} >= {small_seen[name]:.1f}")
+    print(f"  from the corners alone: {tiny_bound[name][0]:.0f} >= {tiny_seen[name][0]:.1f} on {small_box},", end="")
+    print(f" {tiny_bound[name][1]:.0f} >= {tiny_seen[name][1]:.1f} on {off_box}")
     print(f"  min |grad|^2 reaches at most {tightest[name]:.0%} of its bound")
     # claim: critical-gd-minima [starts=len(starts)]
     assert stopped.all() and at_minimum.all()
@@ -265,7 +298,9 @@ for name, (fun, box) in problems.items():
     # claim: critical-stationary-rate [starts=len(starts)]
     assert np.allclose(value, P.polyval2d(*points.T, c), rtol=1e-12, atol=1e-9)  # the same function...
     assert seen[name] <= bound[name]  # ...and L bounds its Hessian at random points too
+    assert on_grid_coarse < small_seen[name]  # the coarse grid alone falls short: the largest lies between points
     assert small_seen[name] <= small_bound[name]  # also from a coarse grid, where the spread term is needed
+    assert all(s <= b for s, b in zip(tiny_seen[name], tiny_bound[name], strict=True))  # from the corners alone
     assert inside.all() and lr < 1 / bound[name]  # the step is below 1/L wherever the runs go...
     assert tightest[name] <= 1  # ...so min_{k<t} |grad|^2 <= 2 (f(x_0) - f(x_t)) / (lr t) at every t
 # --8<-- [end:gd]

@@ -364,6 +364,11 @@ bayes = np.sign(2 * eta - 1)  # the Bayes classifier: predict the likelier label
 dm = margin[1] - margin[0]
 steps = (dm, dm / 100)
 slopes = {name: [((phi(0) - phi(-h)) / h, (phi(h) - phi(0)) / h) for h in steps] for name, phi in surrogates.items()}
+# The derivatives at 0 from the formulas, and the largest second derivative (hinge: none near 0; logistic in
+# bits: sigma (1 - sigma) / ln 2 <= 1 / (4 ln 2)). A one-sided slope with step h is within h max|phi''| / 2 of
+# the derivative (Taylor); a kink at 0 moves it by its full size at every h.
+exact = {"hinge": -1.0, "logistic": -1 / (2 * np.log(2))}
+curvature = {"hinge": 0.0, "logistic": 1 / (4 * np.log(2))}
 print(f"hinge >= 0-1: {np.all(hinge >= zero_one)}, logistic >= 0-1: {np.all(logistic >= zero_one)}")
 print(f"best hinge score = sign(2 eta - 1) at {np.sum(best_hinge == bayes)} of {eta.size} values of eta")
 
@@ -374,6 +379,12 @@ assert np.all(np.sign(best_hinge) == bayes) and np.all(np.sign(best_logistic) ==
 assert np.all(best_hinge == bayes)  # hinge: the score itself is ±1
 assert all(
     abs(left - right) < h and right < 0 for one in slopes.values() for h, (left, right) in zip(steps, one, strict=True)
+)
+assert all(  # each one-sided slope is the formula's derivative, to within Taylor's remainder and rounding
+    abs(s - exact[name]) <= h * curvature[name] / 2 + 1e-9
+    for name, one in slopes.items()
+    for h, pair in zip(steps, one, strict=True)
+    for s in pair
 )
 assert np.all(np.abs(best_logistic - np.log(eta / (1 - eta))) <= f[1] - f[0])  # logistic: the log-odds
 # --8<-- [end:surrogates]

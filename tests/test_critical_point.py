@@ -78,9 +78,17 @@ def test_kind_refuses_a_degenerate_point(find_ns) -> None:
         # that is exact; on the small box with a coarse grid it misses the largest size between the points.
         (
             "critical-stationary-rate",
-            "return float(on_grid + np.sqrt(dxx**2 + 2 * dxy**2 + dyy**2))",
+            "return float(on_grid + spread * np.sqrt(dxx**2 + 2 * dxy**2 + dyy**2))",
             "return float(on_grid)",
         ),
+        # The final review's changes: a 3 x 3 grid holds the camel's largest size, so the bracketed sentence
+        # (the largest lies between grid points) would be false; and a spread term a tenth of its size, too
+        # small for the 2 x 2 grids (Himmelblau: 41.4 < 46.5 on [-1, 1]^2, 44.9 < 48.7 off centre).
+        ("critical-stationary-rate", "small_box, coarse = (-1, 1, -1, 1), 4", "small_box, coarse = (-1, 1, -1, 1), 3"),
+        ("critical-stationary-rate", "on_grid + spread * np.sqrt(", "on_grid + 0.1 * spread * np.sqrt("),
+        # The arc without its 2 pi (the review also dropped np.abs, which lowers it further): the drift bound
+        # falls below the gradient's largest measured move between neighbouring points.
+        ("critical-euler", "* 2 * np.pi * radius / n_circle", "* radius / n_circle"),
     ],
 )
 def test_claim_fails_when_broken(claim_id: str, old: str, new: str) -> None:
