@@ -325,17 +325,33 @@ lr_times_L, limit = np.array([0.5, 1.0, 1.9, 2.5]), 2  # the lemma covers lr * L
 peak_rate = 1.0  # lr * L where the lemma's guarantee lr (1 - L lr / 2) is largest
 shown_lrs = ", ".join(f"{r:g}" for r in lr_times_L)
 w0 = rng.standard_normal((starts, dim)) * 3  # many starting points, not one lucky one
-decreases, lemma_holds, first_drop = {}, {}, {}
-for r in lr_times_L:
-    lr, w = r / L, w0.copy()
+
+
+def descend(loss_and_grad, w, lr, steps):
+    """Gradient descent: the loss, the descent lemma's bound on the next loss, and |grad|^2 at every step."""
     losses, bounds, sizes = [], [], []
     for _ in range(steps):
-        loss, g = loss_and_grad(w, x, y)
+        loss, g = loss_and_grad(w)
         w = w - lr * g
         losses.append(loss)
         sizes.append((g**2).sum(axis=1))
         bounds.append(loss - lr * (1 - L * lr / 2) * sizes[-1])  # the descent lemma's bound
-    losses, bounds, sizes = np.array(losses), np.array(bounds), np.array(sizes)
+    return np.array(losses), np.array(bounds), np.array(sizes)
+
+
+def quadratic(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The control f(w) = L |w|^2 / 2, on which the descent lemma holds with equality."""
+    return L * (w**2).sum(axis=1) / 2, L * w
+
+
+decreases, lemma_holds, first_drop, lemma_gap = {}, {}, {}, {}
+control_steps, lemma_tol = 20, 1e-12
+for r in lr_times_L:
+    lr = r / L
+    losses, bounds, sizes = descend(lambda w: loss_and_grad(w, x, y), w0, lr, steps)
+    control, control_bounds, _ = descend(quadratic, w0, lr, control_steps)  # the same loop and bound
+    scale = control[:-1] + np.finfo(float).tiny  # at lr L = 1 the control lands on 0 exactly, and stays
+    lemma_gap[r] = np.max(np.abs(control[1:] - control_bounds[:-1]) / scale)  # relative, at every step
     if r == peak_rate:  # at lr = 1/L, with f* >= 0: min_(t<k) |grad f|^2 <= 2 L (f(x_0) - f*) / k, for every k
         k = np.arange(1, steps + 1)[:, None]
         nonconvex_rate = bool(np.all(np.minimum.accumulate(sizes) <= 2 * L * losses[0] / k))
@@ -364,6 +380,7 @@ print(f"at the minimum the largest curvature is L / {flatter:.1f}; gradient chec
 assert gradient_error < grad_tol  # the gradient used is the loss's gradient
 assert abs(tightness - 1) < 1e-6  # L is the largest curvature (at w = 0), so lr * L > 2 really is unguaranteed
 assert all(lemma_holds.values())  # f(x+) <= f(x) - lr (1 - L lr / 2) |grad f(x)|^2, at every step
+assert max(lemma_gap.values()) < lemma_tol  # ...and the bound has teeth: equality on L |w|^2 / 2, every rate and step
 assert nonconvex_rate  # the lemma summed over steps: Nesterov (2004), Section 1.2.3
 assert all(decreases[r] for r in lr_times_L if r < limit)  # below 2 / L: monotone, from every start
 assert lr_times_L[-1] > limit and decreases[lr_times_L[-1]]  # above it too, here, with no guarantee

@@ -113,6 +113,11 @@ def test_descent_lemma_claim_fails_with_a_smoothness_constant_too_small() -> Non
     break_claim(PAGE, "lr-descent-lemma", "/ examples).max() / 4", "/ examples).max() / 16")
 
 
+def test_descent_lemma_claim_fails_with_a_weakened_bound() -> None:
+    """The bound has teeth: lr (1 - L lr) in place of lr (1 - L lr / 2) still holds, but is not attained."""
+    break_claim(PAGE, "lr-descent-lemma", "lr * (1 - L * lr / 2) * sizes", "lr * (1 - L * lr) * sizes")
+
+
 def test_scale_invariant_claim_fails_when_the_lr_scales_like_c() -> None:
     """The effective learning rate is lr / |w|^2: scaling w by c needs c^2 lr, not c lr."""
     break_claim(PAGE, "lr-scale-invariant", "c**2 * lr", "c * lr")
@@ -149,4 +154,4 @@ def test_warmup_claim_fails_when_the_decay_is_not_the_cosine() -> None:
 
 def test_descent_lemma_claim_fails_when_the_largest_rate_takes_a_smaller_step() -> None:
     """'The first step falls further at each larger lr' is measured: capping the last rate's step must fail."""
-    break_claim(PAGE, "lr-descent-lemma", "lr, w = r / L, w0.copy()", "lr, w = min(r, 1.0) / L, w0.copy()")
+    break_claim(PAGE, "lr-descent-lemma", "lr = r / L\n", "lr = min(r, 1.0) / L\n")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 import torch
 from torch import nn
 
-from pipeline.fences import ROOT
+from pipeline.fences import ROOT, read_section
 from pipeline.testing import break_claim, run_section
 
 PAGE = ROOT / "docs" / "loss-surface.md"
@@ -37,6 +39,42 @@ def test_slice_keeps_eval_mode_and_dropout_free(slice_ns: dict) -> None:
     directions = slice_ns["filter_normalized_directions"](model)
     slice_ns["loss_slice"](model, nn.functional.mse_loss, x, y, directions, steps=3)
     assert model.training and not model[1].training and model[0].training
+
+
+def _dropout_slice_centre(loss_slice) -> tuple[float, float, bool]:
+    """A model with nn.Dropout(0.5), in training mode: the slice's centre, its loss in eval mode, its mode after."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 32), nn.Tanh(), nn.Dropout(0.5), nn.Linear(32, 1)).double()
+    x, y = torch.randn(64, 4, dtype=torch.float64), torch.randn(64, 1, dtype=torch.float64)
+    zero = {n: torch.zeros_like(p) for n, p in model.named_parameters()}
+    _, values = loss_slice(model, nn.functional.mse_loss, x, y, (zero, zero), steps=3)
+    restored = model.training
+    with torch.no_grad():
+        eval_loss = nn.functional.mse_loss(model.eval()(x), y).item()
+    return values[1, 1].item(), eval_loss, restored
+
+
+def test_slice_evaluates_in_eval_mode_and_restores_the_mode(slice_ns: dict) -> None:
+    """Claim "evaluates in eval mode": with dropout active in training mode, the centre is the eval-mode loss."""
+    centre, eval_loss, restored = _dropout_slice_centre(slice_ns["loss_slice"])
+    assert abs(centre - eval_loss) < 1e-12 and restored
+
+
+def test_slice_eval_mode_test_fails_without_model_eval() -> None:
+    """Removing model.eval() from loss_slice makes the dropout test fail: dropout stays active."""
+    code, origin, line = read_section("snippets/loss_surface.py:slice", where="test")
+    assert code.count("    model.eval()\n") == 1
+    namespace: dict = {}
+    broken = "\n" * (line - 1) + code.replace("    model.eval()\n", "    pass\n")
+    tree = ast.parse(broken, str(origin))
+    tree.body = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef))]
+    exec(compile(tree, str(origin), "exec"), namespace)
+    try:  # under vmap, dropout in training mode refuses to run; were it to run, it would drop units
+        centre, eval_loss, _ = _dropout_slice_centre(namespace["loss_slice"])
+    except RuntimeError as error:
+        assert "random" in str(error)
+    else:
+        assert abs(centre - eval_loss) > 1e-3
 
 
 def test_filter_normalization(slice_ns: dict) -> None:
