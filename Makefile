@@ -95,7 +95,7 @@ device-record: setup
 bench: $(BENCH_VENV)/.installed
 	@for b in benchmarks/*.py; do echo "== $$b"; OMP_NUM_THREADS=1 MALLOC_MMAP_THRESHOLD_=268435456 MALLOC_TRIM_THRESHOLD_=268435456 $(BENCH_VENV)/bin/python -m pipeline.bench $$b; done
 
-## Time each phase of `make test` here; recorded in benchmarks/results/phases.json (shown on the claims page)
+## Time each phase of `make test` here; recorded in benchmarks/results/phases.json
 measure: setup chromium
 	$(BIN)/python -m pipeline.bench benchmarks/suite/phases.py
 

@@ -1,4 +1,4 @@
-"""Time each phase of `make test` on this machine: the figures the README and the claims page report.
+"""Time each phase of `make test` on this machine (the suite time the README points to).
 
 Run with `make measure` (after set-up): it runs the three phases as `make test` does, one after the
 other, and prints a table of wall-clock seconds; `pipeline.bench` records it with the machine and date
