@@ -19,15 +19,25 @@ from pipeline.pages import Page
 _DEFINITIONS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
 
 
-def _is_constant(node: ast.stmt) -> bool:
-    """A module-level assignment of a literal (a setting like ``LO, HI = -5.12, 5.12``): safe to load."""
-    if not isinstance(node, ast.Assign):
-        return False
+def _is_inert(expr: ast.expr) -> bool:
+    """Literals, lambdas and containers of them: evaluating one runs no code and reads no name."""
+    if isinstance(expr, ast.Lambda):
+        return not (expr.args.defaults or expr.args.kw_defaults)
+    if isinstance(expr, ast.Dict):
+        return all(k is not None and _is_inert(k) for k in expr.keys) and all(map(_is_inert, expr.values))
+    if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
+        return all(map(_is_inert, expr.elts))
     try:
-        ast.literal_eval(node.value)
+        ast.literal_eval(expr)
     except ValueError:
         return False
     return True
+
+
+def _is_constant(node: ast.stmt) -> bool:
+    """A module-level assignment of a literal or lambdas (``LO, HI = -5.12, 5.12``, a table of test
+    functions): safe to load, so tests reuse the snippet's own tables instead of copying them."""
+    return isinstance(node, ast.Assign) and _is_inert(node.value)
 
 
 def run_section(snippet: str, section: str) -> dict:

@@ -10,19 +10,6 @@ from pipeline.testing import break_claim, run_section
 
 PAGE = ROOT / "docs" / "convexity.md"
 
-CONVEX = {
-    "log(1 + e^x + e^y)": lambda p: torch.logsumexp(torch.stack([p[0], p[1], torch.zeros_like(p[0])]), 0),
-    "2x^2 + 2xy + y^2": lambda p: 2 * p[0] ** 2 + 2 * p[0] * p[1] + p[1] ** 2,
-    "x^4 + y^2": lambda p: p[0] ** 4 + p[1] ** 2,
-    "softplus(x - 2y) + x^2": lambda p: torch.nn.functional.softplus(p[0] - 2 * p[1]) + p[0] ** 2,
-}
-NONCONVEX = {
-    "x^4 - 3x^2 + x + y^2": lambda p: p[0] ** 4 - 3 * p[0] ** 2 + p[0] + p[1] ** 2,
-    "sin(x) + y^2": lambda p: torch.sin(p[0]) + p[1] ** 2,
-    "xy": lambda p: p[0] * p[1],
-    "Rosenbrock": lambda p: 100 * (p[1] - p[0] ** 2) ** 2 + (1 - p[0]) ** 2,
-}
-
 
 @pytest.fixture(scope="module")
 def tests_ns() -> dict:
@@ -35,7 +22,7 @@ def test_violations_rejects_lambda_outside_the_unit_interval(tests_ns: dict, bad
     a = torch.zeros(3, 2, dtype=torch.float64)
     lam = torch.tensor([0.5, bad, 0.2], dtype=torch.float64)
     with pytest.raises(ValueError, match=r"lam must lie in \[0, 1\]"):
-        tests_ns["violations"](CONVEX["x^4 + y^2"], a, a + 1, lam)
+        tests_ns["violations"](tests_ns["convex"]["x^4 + y^2"], a, a + 1, lam)
 
 
 def test_violations_counts_a_concave_function_everywhere(tests_ns: dict) -> None:
@@ -52,9 +39,9 @@ def test_convexity_tests_on_device(tests_ns: dict, device: str) -> None:
     gen = torch.Generator().manual_seed(2)
     a, b = (4 * torch.rand(2, 2000, 2, dtype=torch.float64, generator=gen) - 2).to(device)
     lam = torch.rand(2000, dtype=torch.float64, generator=gen).to(device)
-    for name, f in CONVEX.items():
+    for name, f in tests_ns["convex"].items():
         assert max(tests_ns["violations"](f, a, b, lam).values()) == 0, name
-    for name, f in NONCONVEX.items():
+    for name, f in tests_ns["nonconvex"].items():
         assert min(tests_ns["violations"](f, a, b, lam).values()) > 0, name
 
 
