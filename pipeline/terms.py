@@ -98,16 +98,28 @@ def forms(title: str) -> list[str]:
 
 
 def link_terms(markdown: str, page: Path, terms: list[Term]) -> str:
-    """Link the first mention of each other glossary term in the page's running text."""
+    """Link the first mention of each other glossary term in the page's running text.
+
+    The longest term wins where terms nest: "stochastic gradient descent" links to its own page, never
+    "gradient descent" inside it, and the page's own term ("Nesterov momentum") is never split either.
+    """
     lines = markdown.splitlines()
-    todo = [t for t in terms if t.page.resolve() != page.resolve()]
+    here = page.resolve()
+    todo = [t for t in terms if t.page.resolve() != here]
+    if not todo:
+        return markdown
+    spellings = {form: entry for entry in terms for form in forms(entry.title)}
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(spellings, key=len, reverse=True))) + r")\b", re.I)
     for index, line in list(prose_lines(lines)):
         if todo and not _SKIP_LINE.match(line):
-            lines[index], todo = _link_line(line, page, todo)
+            lines[index], todo = _link_line(line, page, todo, pattern, spellings)
     return "\n".join(lines) + ("\n" if markdown.endswith("\n") else "")
 
 
-def _link_line(line: str, page: Path, todo: list[Term]) -> tuple[str, list[Term]]:
+def _link_line(
+    line: str, page: Path, todo: list[Term], pattern: re.Pattern[str], spellings: dict[str, Term]
+) -> tuple[str, list[Term]]:
+    """The line with at most one new term link per unprotected piece, and the terms still to link."""
     pieces, last = [], 0
     for match in _PROTECTED.finditer(line):
         pieces.append((line[last : match.start()], True))
@@ -117,10 +129,9 @@ def _link_line(line: str, page: Path, todo: list[Term]) -> tuple[str, list[Term]
     remaining = list(todo)
     out = []
     for text, free in pieces:
-        for entry in list(remaining) if free else []:
-            pattern = re.compile(r"\b(" + "|".join(map(re.escape, forms(entry.title))) + r")\b", re.I)
-            match = pattern.search(text)
-            if match:
+        for match in pattern.finditer(text) if free else ():
+            entry = spellings[match.group(0).lower()]
+            if entry in remaining:  # a mention of a linked term, or of this page's own, is passed over
                 target = _relative(entry.page, page)
                 title = attribute_text(plain(entry.definition))
                 link = f'[{match.group(0)}]({target} "{title}")'

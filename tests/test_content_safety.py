@@ -39,6 +39,21 @@ def test_unsafe_titles_and_definitions_are_reported_with_their_page(tmp_path: Pa
     assert len(problems) == 2 and "adam.md:1: the title" in problems[0] and "rms.md:3: the definition" in problems[1]
 
 
+def test_the_longest_term_is_linked_where_terms_nest(tmp_path: Path) -> None:
+    """'Nesterov momentum' links to its page, not 'momentum' inside it; on its own page neither is split."""
+    momentum = Term("Momentum", tmp_path / "momentum.md", "Velocity.")
+    nesterov = Term("Nesterov momentum", tmp_path / "nesterov-momentum.md", "Look-ahead.")
+    text = "Use Nesterov momentum.\nPlain momentum too.\n"
+    linked = link_terms(text, tmp_path / "other.md", [momentum, nesterov])
+    assert linked.splitlines() == [
+        'Use [Nesterov momentum](nesterov-momentum.md "Look-ahead.").',
+        'Plain [momentum](momentum.md "Velocity.") too.',
+    ]
+    own = link_terms(text, nesterov.page, [momentum, nesterov])
+    assert own.splitlines() == ["Use Nesterov momentum.", 'Plain [momentum](momentum.md "Velocity.") too.']
+    assert link_terms(text, momentum.page, [momentum]) == text
+
+
 def test_tooltips_and_the_index_escape_their_text(tmp_path: Path) -> None:
     term = Term("Learning rate", tmp_path / "learning-rate.md", "The step size (the 'learning rate') & \"eta\" <x>.")
     page = tmp_path / "other.md"
