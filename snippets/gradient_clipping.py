@@ -47,13 +47,15 @@ angle = np.degrees(np.arccos(np.minimum(cos_value[value_active], 1.0)))  # how f
 print(f"{grads.shape[0]} gradients; clipped by norm: {norm_active.sum()}, by value: {value_active.sum()}")
 print(f"by norm: 1 - cosine below {one:g} for every gradient")
 print(f"by value: turned by {np.median(angle):.1f} degrees (median), up to {angle.max():.1f}")
+length = np.linalg.norm(grads, axis=1)
 # claim: clip-direction [gradients=grads.shape[0]]
 assert norm_active.sum() > 0.2 * grads.shape[0] and value_active.sum() > 0.2 * grads.shape[0]  # both clip often
 assert np.all(np.abs(cos_norm - 1) < one)  # norm clipping: same direction, every gradient
-assert np.all(np.linalg.norm(by_norm, axis=1) <= max_norm * (1 + one))  # ... and no longer than max_norm
+assert np.allclose(np.linalg.norm(by_norm, axis=1), np.minimum(length, max_norm), rtol=one, atol=0)  # min(|g|, c)
+assert np.array_equal(by_norm[~norm_active], grads[~norm_active])  # short gradients are left as they are
 assert np.all(cos_value[value_active] < 1 - 100 * one)  # value clipping turns every gradient it touches,
 assert np.median(angle) > turned  # most of them by more than a few degrees
-assert np.all(np.abs(cos_value[~value_active] - 1) < one)  # and leaves the others alone
+assert np.array_equal(by_value[~value_active], grads[~value_active])  # and leaves the others exactly alone
 # --8<-- [end:direction]
 
 # --8<-- [start:cliff]
@@ -77,28 +79,36 @@ def descend(w0: np.ndarray, y: np.ndarray, T: int, lr: float, steps: int, max_no
     return w
 
 
-T, lr, steps, max_norm, starts, seeds, tol, at_least = 50, 1e-4, 2000, 100.0, 100, 10, 1e-9, 0.3
+T, lr, steps, max_norm, starts, seeds, tol, at_least, far = 50, 1e-4, 2000, 100.0, 100, 10, 1e-9, 0.3, 0.1
 low, high, y_low, y_high = 0.9, 1.3, 0.5, 2.0  # starts on both sides of the minimum w* = y^(1/T), near 1
-free, clipped = [], []
-for seed in range(seeds):
-    rng = np.random.default_rng(seed)
-    w0, y = rng.uniform(low, high, starts), rng.uniform(y_low, y_high, starts)
-    best = y ** (1 / T)
-    curvature = (T * best ** (T - 1)) ** 2  # f'' at the minimum: the step must satisfy lr * f'' < 2
-    assert np.all(lr * curvature < 2)  # so the step size alone is stable near the minimum
-    free.append(descend(w0, y, T, lr, steps, None) - best)
-    clipped.append(descend(w0, y, T, lr, steps, max_norm) - best)
-free, clipped = np.array(free), np.array(clipped)
+thresholds = [1.0, 10.0, 100.0, 1e3, 1e4]  # lr * c from 1e-4 to 1: the last is a step as long as the basin
+rngs = [np.random.default_rng(seed) for seed in range(seeds)]  # one row of starts per seed
+w0 = np.array([rng.uniform(low, high, starts) for rng in rngs])
+y = np.array([rng.uniform(y_low, y_high, starts) for rng in rngs])
+best = y ** (1 / T)  # (seeds, starts); since T is even, -best is a minimum too
+curvature = (T * best ** (T - 1)) ** 2  # f'' at the minimum: the step must satisfy lr * f'' < 2
+assert np.all(lr * curvature < 2)  # so the step size alone is stable near the minimum
+free = descend(w0, y, T, lr, steps, None)
+ends = {c: descend(w0, y, T, lr, steps, c) for c in thresholds}
+reached = {c: np.abs(ends[c] - best) < tol for c in thresholds}  # ended at +w*
+clipped = descend(w0, y, T, lr, steps, max_norm) - best
 blown = ~np.isfinite(free)  # the unclipped run overflowed
-stranded = np.isfinite(free) & (np.abs(free) > 0.1)  # thrown far onto the flat side, where it stays
-print(f"{free.size} starts: without clipping {blown.sum()} end at inf or nan, {stranded.sum()} stranded far away")
-print(
-    f"with clipping at {max_norm:g}: {np.isfinite(clipped).sum()} finite, largest |w - w*| {np.abs(clipped).max():.1e}"
-)
+mirror = np.abs(free + best) < tol  # thrown across zero, down to the mirror minimum -w*
+stranded = np.isfinite(free) & (np.minimum(np.abs(free - best), np.abs(free + best)) > far)  # stuck on a plain
+print(f"{free.size} starts, no clipping: {blown.sum()} end at inf or nan, {stranded.sum()} stranded on a plain,")
+print(f"  {mirror.sum()} at the mirror minimum -w*, {(np.abs(free - best) < tol).sum()} at w*")
+print(f"clipped at {max_norm:g}: {np.isfinite(clipped).sum()} finite, largest |w - w*| {np.abs(clipped).max():.1e}")
+print("runs ending at w*, by threshold:", {f"{c:g}": int(r.sum()) for c, r in reached.items()})
 # claim: clip-cliff [starts=free.size seeds=seeds]
 assert blown.mean(axis=1).min() > at_least  # on every seed, a share of the unclipped runs overflows
+assert stranded.sum(axis=1).min() >= 1 and stranded.sum() > 2 * mirror.sum()  # others stranded, on every seed
 assert np.all(np.isfinite(clipped)) and np.all(np.abs(clipped) < tol)  # every clipped run converges
 share = blown.mean()
+# claim: clip-threshold
+assert all(np.isfinite(ends[c]).all() for c in thresholds)  # clipping at any threshold: no overflow
+assert all(reached[c].all() for c in thresholds[1:-1])  # a moderate threshold: every run reaches w*
+assert reached[thresholds[-1]].mean(axis=1).max() < 0.5  # lr * c = 1: fewer than half on every seed
+assert 0.5 < reached[thresholds[0]].mean() < 1  # lr * c = 1e-4: safe, but a share is still on its way
 # --8<-- [end:cliff]
 
 # --8<-- [start:vanishing]
@@ -117,22 +127,28 @@ def descend_path(w0: np.ndarray, y: np.ndarray, T: int, lr: float, steps: int, m
     return w, largest
 
 
-T, lr, steps, max_norm, starts, seeds = 50, 1e-4, 2000, 100.0, 100, 10
-low, high, moved_at_most = 0.3, 0.7, 1e-6  # starts on the flat side, far below the minimum near 1
-y_low, y_high = 0.5, 2.0
-same, moved, met = True, 0.0, 0.0
-for seed in range(seeds):
-    rng = np.random.default_rng(seed)
-    w0, y = rng.uniform(low, high, starts), rng.uniform(y_low, y_high, starts)
-    w_free, largest = descend_path(w0, y, T, lr, steps, None)
-    w_clip, _ = descend_path(w0, y, T, lr, steps, max_norm)
-    same = same and np.array_equal(w_free, w_clip)
-    moved, met = max(moved, np.abs(w_free - w0).max()), max(met, largest.max())
-print(f"largest |gradient| met: {met:.1e}; largest move in {steps} steps: {moved:.1e}; clipped run identical: {same}")
-# claim: clip-vanishing [starts=seeds*starts]
-assert met < max_norm  # the threshold is never reached ...
-assert same  # ... so the clipped runs are the unclipped runs, bit for bit
-assert moved < moved_at_most  # and neither gets anywhere
+T, lr, steps, starts, seeds = 50, 1e-4, 2000, 100, 10
+low, high, y_low, y_high = 0.3, 0.7, 0.5, 2.0  # starts on the flat side, far below the minimum near 1
+moved_at_most = 1e-6
+thresholds = [1e-8, 1e-7, 1e-6, 100.0]  # from far below the gradients met here to far above them
+rngs = [np.random.default_rng(seed) for seed in range(seeds)]
+w0 = np.array([rng.uniform(low, high, starts) for rng in rngs])
+y = np.array([rng.uniform(y_low, y_high, starts) for rng in rngs])
+w_free, met = descend_path(w0, y, T, lr, steps, None)  # the minimum lies above: progress means w grows
+moved = {c: descend_path(w0, y, T, lr, steps, c)[0] - w0 for c in thresholds}
+above = [c for c in thresholds if c > met.max()]  # thresholds the gradients never reach
+print(f"largest |gradient| met: {met.max():.1e}; largest move without clipping: {(w_free - w0).max():.1e}")
+for c in thresholds:
+    print(
+        f"clipped at {c:g}: largest move {moved[c].max():.1e},",
+        f"identical to no clipping: {np.array_equal(moved[c], w_free - w0)}",
+    )
+# claim: clip-vanishing [starts=w0.size]
+assert np.all(w_free >= w0) and (w_free - w0).max() < moved_at_most  # runs creep toward the minimum, barely
+assert all(np.all(moved[c] <= w_free - w0) for c in thresholds)  # no threshold moves any run further
+assert above and all(np.array_equal(moved[c], w_free - w0) for c in above)  # above the gradients: no effect
+below = [c for c in thresholds if c < met.max()]  # thresholds some gradient exceeds
+assert below and all(np.any(moved[c] < w_free - w0) for c in below)  # there clipping only slows the creep
 # --8<-- [end:vanishing]
 
 # --8<-- [start:torch]
@@ -147,45 +163,54 @@ def numpy_clip_norm(grads: list[np.ndarray], max_norm: float, eps: float) -> tup
     return [g * coef for g in grads], total
 
 
-def torch_clip(grads: list[np.ndarray], max_norm: float, clip_value: float, device: str) -> tuple:
+def torch_clip(grads: list[np.ndarray], max_norm: float, clip_value: float, device: str, dtype=torch.float64) -> tuple:
     """clip_grad_norm_ and clip_grad_value_ on parameters holding these gradients; returns both results and the norm."""
-    params = [torch.zeros(g.shape, dtype=torch.float64, device=device, requires_grad=True) for g in grads]
+    params = [torch.zeros(g.shape, dtype=dtype, device=device, requires_grad=True) for g in grads]
     for p, g in zip(params, grads, strict=True):
-        p.grad = torch.tensor(g, device=device)
+        p.grad = torch.tensor(g, dtype=dtype, device=device)
     total = torch.nn.utils.clip_grad_norm_(params, max_norm)
-    by_norm = [p.grad.cpu().numpy().copy() for p in params]
+    by_norm = [p.grad.cpu().double().numpy().copy() for p in params]
     for p, g in zip(params, grads, strict=True):
-        p.grad = torch.tensor(g, device=device)
+        p.grad = torch.tensor(g, dtype=dtype, device=device)
     torch.nn.utils.clip_grad_value_(params, clip_value)
-    return by_norm, [p.grad.cpu().numpy() for p in params], float(total)
+    return by_norm, [p.grad.cpu().double().numpy() for p in params], float(total)
 
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-max_norm, clip_value, eps, cases, tol = 1.0, 0.3, 1e-6, 200, 1e-13
+max_norm, clip_value, eps, cases, tol, tol32 = 1.0, 0.3, 1e-6, 200, 1e-13, 1e-6
 rng = np.random.default_rng(0)
 shapes = [(3, 4), (5,), (2, 2, 2)]  # several parameters: the norm is over all of them together
 scales = np.geomspace(0.01, 100.0, cases)  # total norms from far below max_norm to far above
-worst_norm, worst_value, missed_eps = 0.0, 0.0, np.inf
+worst, worst_value, missed_eps = {}, 0.0, np.inf
 for device in devices:
-    for scale in scales:
-        grads = [rng.standard_normal(s) for s in shapes]
-        grads = [g * scale / np.sqrt(sum(np.sum(h**2) for h in grads)) for g in grads]
-        t_norm, t_value, t_total = torch_clip(grads, max_norm, clip_value, device)
-        n_norm, n_total = numpy_clip_norm(grads, max_norm, eps)
-        n_value = [np.clip(g, -clip_value, clip_value) for g in grads]
-        no_eps, _ = numpy_clip_norm(grads, max_norm, 0.0)
-        flat = np.concatenate([g.ravel() for g in t_norm])
-        worst_norm = max(worst_norm, np.abs(flat - np.concatenate([g.ravel() for g in n_norm])).max() / max_norm)
-        worst_value = max(worst_value, max(np.abs(a - b).max() for a, b in zip(t_value, n_value, strict=True)))
-        if n_total > max_norm:  # clipped: how far the rule without eps is from PyTorch's
-            missed_eps = min(missed_eps, np.abs(flat - np.concatenate([g.ravel() for g in no_eps])).max())
-        # claim: clip-torch [cases=cases devices=devices]
-        assert abs(t_total - n_total) <= tol * n_total  # the returned value is the norm before clipping
-        assert np.abs(flat - np.concatenate([g.ravel() for g in n_norm])).max() <= tol * max_norm
-        assert all(np.array_equal(a, b) for a, b in zip(t_value, n_value, strict=True))  # clamping is exact
-    print(f"{device}: largest difference from numpy, by norm {worst_norm:.0e}, by value {worst_value:g}")
+    for dtype, bound in [(torch.float64, tol), (torch.float32, tol32)]:
+        worst[device, dtype] = 0.0
+        for scale in scales:
+            grads = [rng.standard_normal(s) for s in shapes]
+            grads = [g * scale / np.sqrt(sum(np.sum(h**2) for h in grads)) for g in grads]
+            if dtype == torch.float32:  # numpy gets the same float32 numbers, then works in float64
+                grads = [g.astype(np.float32).astype(np.float64) for g in grads]
+            t_norm, t_value, t_total = torch_clip(grads, max_norm, clip_value, device, dtype)
+            n_norm, n_total = numpy_clip_norm(grads, max_norm, eps)
+            as_torch = np.float32 if dtype == torch.float32 else np.float64  # clamp in the same precision
+            n_value = [np.clip(g.astype(as_torch), -clip_value, clip_value).astype(np.float64) for g in grads]
+            diff = np.abs(np.concatenate([a.ravel() - b.ravel() for a, b in zip(t_norm, n_norm, strict=True)])).max()
+            worst[device, dtype] = max(worst[device, dtype], diff / max_norm)
+            worst_value = max(worst_value, max(np.abs(a - b).max() for a, b in zip(t_value, n_value, strict=True)))
+            if n_total > max_norm and dtype == torch.float64:  # clipped: how far the rule without eps is
+                no_eps, _ = numpy_clip_norm(grads, max_norm, 0.0)
+                missed = max(np.abs(a - b).max() for a, b in zip(t_norm, no_eps, strict=True))
+                missed_eps = min(missed_eps, missed)
+            # claim: clip-torch [cases=cases devices=devices]
+            assert abs(t_total - n_total) <= bound * n_total  # the returned value is the norm before clipping
+            assert diff <= bound * max_norm
+            assert all(np.array_equal(a, b) for a, b in zip(t_value, n_value, strict=True))  # clamping is exact
+    print(
+        f"{device}: largest difference from numpy, by norm {worst[device, torch.float64]:.0e} in float64,",
+        f"{worst[device, torch.float32]:.0e} in float32; by value {worst_value:g}",
+    )
 # claim: clip-torch
-assert missed_eps > 1e3 * tol  # without the eps, numpy would not match PyTorch
+assert missed_eps > 1e3 * tol  # without the eps, numpy would not match PyTorch in float64
 # --8<-- [end:torch]
 
 # --8<-- [start:eps]
@@ -193,10 +218,10 @@ import numpy as np
 import torch
 
 
-def clipped_norm(norm: float, max_norm: float, device: str) -> float:
+def clipped_norm(norm: float, max_norm: float, device: str, dtype=torch.float64) -> float:
     """Norm after torch.nn.utils.clip_grad_norm_ of a gradient whose norm is `norm`."""
-    p = torch.zeros(2, dtype=torch.float64, device=device, requires_grad=True)
-    p.grad = torch.tensor([norm * 0.6, norm * 0.8], dtype=torch.float64, device=device)
+    p = torch.zeros(2, dtype=dtype, device=device, requires_grad=True)
+    p.grad = torch.tensor([norm * 0.6, norm * 0.8], dtype=dtype, device=device)
     torch.nn.utils.clip_grad_norm_([p], max_norm)
     return float(torch.linalg.vector_norm(p.grad))
 
@@ -213,15 +238,64 @@ for device in devices:
     predicted = max_norm * np.array(above) / (np.array(above) + eps)
     nudged = clipped_norm(just_below, max_norm, device)
     kept = clipped_norm(far_below, max_norm, device)
+    in_float32 = clipped_norm(above[-1], max_norm, device, torch.float32)  # n / (n + eps) rounds to one
     if device == "cpu":
         print(f"norms {shown} -> max_norm minus {max_norm - after.min():.1e} to {max_norm - after.max():.1e}")
         print(f"norm max_norm - eps/2 -> shrunk by {just_below - nudged:.1e}; norm {far_below} -> {kept}")
+        print(f"in float32, norm {above[-1]:g} -> {in_float32}")
     # claim: clip-eps [devices=devices]
     assert np.all(np.abs(after - predicted) < tol) and np.all(after < max_norm)  # just under max_norm
     assert just_below - nudged > eps / 4  # scaled although it was already below max_norm
     assert abs(nudged - max_norm * just_below / (just_below + eps)) < tol
     assert kept == far_below  # a norm well below max_norm is untouched
+    assert in_float32 == max_norm  # float32: the eps is lost in rounding, the norm ends at max_norm exactly
 # --8<-- [end:eps]
+
+# --8<-- [start:optimizers]
+import torch
+
+
+def largest_step(make_opt, max_norm: float, big: float, steps: int) -> float:
+    """Largest parameter move over `steps` steps, each on a gradient of size `big` clipped to max_norm first."""
+    p = torch.zeros(4, dtype=torch.float64, requires_grad=True)
+    opt, moves = make_opt([p]), []
+    for _ in range(steps):
+        before = p.detach().clone()
+        p.grad = torch.full_like(p, big)  # the same huge gradient every step, as on a long cliff face
+        if max_norm is not None:
+            torch.nn.utils.clip_grad_norm_([p], max_norm)
+        opt.step()
+        moves.append(float(torch.linalg.vector_norm(p.detach() - before)))
+    return max(moves)
+
+
+lr, beta, max_norm, big, steps = 0.1, 0.9, 1.0, 1e6, 100
+sgd = largest_step(lambda ps: torch.optim.SGD(ps, lr=lr), max_norm, big, steps)
+heavy = largest_step(lambda ps: torch.optim.SGD(ps, lr=lr, momentum=beta), max_norm, big, steps)
+bound = lr * max_norm / (1 - beta)  # the momentum buffer sums clipped gradients: up to c / (1 - beta)
+adam = largest_step(lambda ps: torch.optim.Adam(ps, lr=lr), max_norm, big, 1)  # first step, clipped
+adam_free = largest_step(lambda ps: torch.optim.Adam(ps, lr=lr), None, big, 1)  # first step, not clipped
+p = torch.zeros(2, requires_grad=True)
+p.grad = torch.tensor([float("inf"), 1.0])  # one overflowed gradient entry
+torch.nn.utils.clip_grad_norm_([p], max_norm)
+poisoned = p.grad.clone()
+try:
+    p.grad = torch.tensor([float("inf"), 1.0])
+    torch.nn.utils.clip_grad_norm_([p], max_norm, error_if_nonfinite=True)
+    raised = False
+except RuntimeError:
+    raised = True
+print(f"largest step, clipped at {max_norm:g}: plain SGD {sgd:.3f}, momentum {beta} {heavy:.3f} (bound {bound:g})")
+print(f"first Adam step: clipped {adam:.4f}, not clipped {adam_free:.4f}")
+print(f"gradient (inf, 1) after clipping: {poisoned.tolist()}; error_if_nonfinite raises: {raised}")
+# claim: clip-momentum
+assert abs(sgd - lr * max_norm) < 1e-12  # plain SGD: at most lr * c
+assert 0.99 * bound < heavy <= bound * (1 + 1e-12)  # momentum: up to lr * c / (1 - beta), ten times more
+assert abs(adam - adam_free) < 1e-6 * adam_free  # Adam's first step ignores the gradient's scale
+# claim: clip-nonfinite
+assert torch.isnan(poisoned[0]) and poisoned[1] == 0  # inf becomes nan, and the finite entry is zeroed
+assert raised  # error_if_nonfinite=True stops instead
+# --8<-- [end:optimizers]
 
 # --8<-- [start:figure]
 import matplotlib.pyplot as plt

@@ -63,17 +63,72 @@ def test_cliff_claim_fails_from_the_gentle_side_only() -> None:
 
 
 def test_vanishing_claim_fails_from_the_cliff_side() -> None:
-    break_claim(PAGE, "clip-vanishing", "low, high, moved_at_most = 0.3, 0.7,", "low, high, moved_at_most = 0.9, 1.3,")
+    break_claim(PAGE, "clip-vanishing", "low, high, y_low, y_high = 0.3, 0.7,", "low, high, y_low, y_high = 0.9, 1.3,")
 
 
 def test_torch_claim_fails_without_pytorchs_eps() -> None:
     break_claim(
         PAGE,
         "clip-torch",
-        "max_norm, clip_value, eps, cases, tol = 1.0, 0.3, 1e-6,",
-        "max_norm, clip_value, eps, cases, tol = 1.0, 0.3, 0.0,",
+        "max_norm, clip_value, eps, cases, tol, tol32 = 1.0, 0.3, 1e-6,",
+        "max_norm, clip_value, eps, cases, tol, tol32 = 1.0, 0.3, 0.0,",
     )
 
 
 def test_eps_claim_fails_for_a_norm_further_below_the_threshold() -> None:
     break_claim(PAGE, "clip-eps", "half = eps / 2", "half = 2 * eps")
+
+
+def test_direction_claim_fails_when_norm_clipping_normalises_every_gradient() -> None:
+    """The reviewer's change: g * c / |g| keeps the direction but lengthens short gradients."""
+    break_claim(
+        PAGE,
+        "clip-direction",
+        "return g * np.minimum(1.0, max_norm / np.maximum(norm, np.finfo(float).tiny))",
+        "return g * max_norm / np.maximum(norm, np.finfo(float).tiny)",
+    )
+
+
+def test_direction_claim_fails_when_value_clipping_halves_the_rows_it_leaves() -> None:
+    break_claim(
+        PAGE,
+        "clip-direction",
+        "return np.clip(g, -clip_value, clip_value)",
+        "return np.where(np.abs(g).max(-1, keepdims=True) > clip_value, np.clip(g, -clip_value, clip_value), 0.5 * g)",
+    )
+
+
+def test_cliff_claim_fails_when_no_run_is_stranded() -> None:
+    """Counting a run as stranded only when it is farther than the plain reaches: none is, the claim must fail."""
+    break_claim(
+        PAGE, "clip-cliff", "1e-4, 2000, 100.0, 100, 10, 1e-9, 0.3, 0.1", "1e-4, 2000, 100.0, 100, 10, 1e-9, 0.3, 10.0"
+    )
+
+
+def test_threshold_claim_fails_when_the_largest_threshold_is_moderate() -> None:
+    break_claim(
+        PAGE, "clip-threshold", "thresholds = [1.0, 10.0, 100.0, 1e3, 1e4]", "thresholds = [1.0, 10.0, 100.0, 1e3, 3e3]"
+    )
+
+
+def test_vanishing_claim_fails_if_clipping_could_lengthen_a_gradient() -> None:
+    """Clipping as a rescale to exactly c (normalising) would speed the creep up: the claim must fail."""
+    break_claim(
+        PAGE,
+        "clip-vanishing",
+        "g = g * np.minimum(1.0, max_norm / np.maximum(np.abs(g), 1e-300))",
+        "g = g * max_norm / np.maximum(np.abs(g), 1e-300)",
+    )
+
+
+def test_momentum_claim_fails_without_momentum() -> None:
+    break_claim(PAGE, "clip-momentum", "torch.optim.SGD(ps, lr=lr, momentum=beta)", "torch.optim.SGD(ps, lr=lr)")
+
+
+def test_nonfinite_claim_fails_for_a_finite_gradient() -> None:
+    break_claim(
+        PAGE,
+        "clip-nonfinite",
+        'p.grad = torch.tensor([float("inf"), 1.0])  # one',
+        "p.grad = torch.tensor([1e30, 1.0])  # one",
+    )
