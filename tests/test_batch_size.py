@@ -61,3 +61,33 @@ def test_steps_claim_fails_without_tuning_the_learning_rate() -> None:
 
 def test_linear_scaling_claim_fails_when_the_learning_rate_is_not_scaled() -> None:
     break_claim(PAGE, "batch-linear-scaling", "int(k * B0), k * lr0,", "int(k * B0), lr0,")
+
+
+def test_without_replacement_claim_fails_when_the_half_batch_variance_is_too_small() -> None:
+    """The reviewer's defeat: a sampler giving 0.3 of the variance at B = N/2 passed the old one-sided bound."""
+    break_claim(
+        PAGE,
+        "batch-without-replacement",
+        "assert abs(without_r[-2] / with_r[-2] - half)",
+        "assert abs(0.3 - half)",
+    )
+
+
+def test_torch_claim_fails_when_the_loader_uses_another_batch_size() -> None:
+    break_claim(
+        PAGE,
+        "batch-torch",
+        "DataLoader(data, batch_size=B, shuffle=True",
+        "DataLoader(data, batch_size=8, shuffle=True",
+    )
+
+
+def test_steps_claim_fails_when_large_batches_still_scale() -> None:
+    """Comparing B = 1 with B = 8 at the large end as well: eightfold fewer steps is not 'under 2x'."""
+    break_claim(PAGE, "batch-steps", "all_steps[:, -4] / all_steps[:, -1]", "all_steps[:, 0] / all_steps[:, 3]")
+
+
+def test_linear_scaling_claim_fails_with_a_tighter_band_than_the_data_support() -> None:
+    break_claim(
+        PAGE, "batch-linear-scaling", "scaled_up_to, held, worse = 16, 1.25,", "scaled_up_to, held, worse = 32, 1.25,"
+    )
