@@ -37,7 +37,14 @@ def _is_inert(expr: ast.expr) -> bool:
 def _is_constant(node: ast.stmt) -> bool:
     """A module-level assignment of a literal or lambdas (``LO, HI = -5.12, 5.12``, a table of test
     functions): safe to load, so tests reuse the snippet's own tables instead of copying them."""
-    return isinstance(node, ast.Assign) and _is_inert(node.value)
+    return isinstance(node, ast.Assign) and all(map(_is_name, node.targets)) and _is_inert(node.value)
+
+
+def _is_name(target: ast.expr) -> bool:
+    """A plain name or a tuple of them: ``grads[0] = 1.0`` or ``obj.x = 1`` needs state and is not loaded."""
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return all(map(_is_name, target.elts))
+    return isinstance(target, ast.Name)
 
 
 def run_section(snippet: str, section: str) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from pipeline.errors import PageError
 from pipeline.fences import ROOT
 from pipeline.pages import Page
 from pipeline.results import run
-from pipeline.testing import run_section
+from pipeline.testing import _is_constant, run_section
 
 
 def project(folder: Path, page: str, snippet: str = "") -> Page:
@@ -144,6 +145,12 @@ def test_helpers_of_a_section_load_without_rerunning_its_claims() -> None:
     """tests/ use a page's functions; the section's computations and claim asserts run only in the page run."""
     namespace = run_section("local_minimum", "gd")
     assert callable(namespace["gradient_descent"]) and "x" not in namespace
+
+
+def test_run_section_loads_settings_but_not_assignments_into_state() -> None:
+    """`LO, HI = -5.12, 5.12` is a setting tests reuse; `grads[0] = 1.0` needs the section's state, so it stays out."""
+    loaded = [_is_constant(ast.parse(line).body[0]) for line in ("LO, HI = -5.12, 5.12", "grads[0] = 1.0", "a.b = 2")]
+    assert loaded == [True, False, False]
 
 
 def test_pytest_names_page_claim_line_and_values_in_the_first_lines(tmp_path: Path) -> None:
