@@ -55,10 +55,31 @@ def test_himmelblau_derivatives_match_finite_differences() -> None:
 
 
 def test_counted_cholesky() -> None:
+    """The loop on a Counted array performs n(n+1)(2n+1)/6 operations and returns the Cholesky factor."""
     ns = run_section("newton_s_method", "cost")
     M = np.random.default_rng(4).normal(size=(7, 7))
-    L, flops = ns["cholesky_counted"](M @ M.T + 7 * np.eye(7))
-    assert np.allclose(L @ L.T, M @ M.T + 7 * np.eye(7)) and flops == 7**3 // 3 + 49 - 7 // 3
+    A = M @ M.T + 7 * np.eye(7)
+    ns["Counted"].flops = 0
+    L = np.asarray(ns["cholesky"](A.view(ns["Counted"])))
+    assert np.allclose(L @ L.T, A, rtol=1e-12, atol=0) and ns["Counted"].flops == 7 * 8 * 15 // 6 == 140
+
+
+def test_counted_counts_each_operation() -> None:
+    """A product of a 3x4 by a 4-vector is 3 x 7 operations; adding a 3-vector is 3 more."""
+    ns = run_section("newton_s_method", "cost")
+    Counted = ns["Counted"]
+    Counted.flops = 0
+    _ = np.ones((3, 4)).view(Counted) @ np.ones(4) + np.ones(3)
+    assert Counted.flops == 21 + 3
+
+
+def test_log_cosh_newton_either_side_of_x_c() -> None:
+    """Newton on log cosh from 1.08 (below x_c = 1.0887) converges; from 1.10 (above) |x_k| grows every step."""
+    ns = run_section("newton_s_method", "diverge")
+    path = ns["newton_path"](np.array([1.08, 1.10]), 40, False, 100.0)
+    assert path[-1, 0] < 1e-12 and path[-1, 1] > 100
+    grows = np.diff(path[:, 1])[path[:-1, 1] <= 100]
+    assert grows.size >= 3 and np.all(grows > 0)
 
 
 def test_hessian_flops_on_device(device: str) -> None:
@@ -81,6 +102,26 @@ def test_quadratic_claim_fails_when_the_hessian_is_shifted() -> None:
     )
 
 
+def test_quadratic_claim_fails_for_the_chord_method() -> None:
+    """The chord method (Hessian frozen at x*) has the same norm limit, opposite sign: the vector check catches it."""
+    break_claim(
+        PAGE,
+        "newton-quadratic",
+        "    x = newton_step(x, A, c, mu)\n    errors.append",
+        "    x = x - np.linalg.solve(H_star, grad_hess(x, A, c, mu)[0][..., None])[..., 0]\n    errors.append",
+    )
+
+
+def test_diverges_claim_fails_for_a_gradient_step() -> None:
+    """Gradient descent with step 1 on log cosh converges from every start: 'diverges above x_c' must fail."""
+    break_claim(PAGE, "newton-diverges", "p, t = -np.sinh(live) * np.cosh(live),", "p, t = -np.tanh(live),")
+
+
+def test_diverges_claim_fails_without_halving() -> None:
+    """Without the halving the 'damped' iteration is pure Newton, which diverges above x_c."""
+    break_claim(PAGE, "newton-diverges", "while halve and np.any(", "while False and np.any(")
+
+
 def test_torch_claim_fails_with_a_different_regularization() -> None:
     break_claim(PAGE, "newton-torch", "mu / 2 * (x**2).sum()", "mu / 2.01 * (x**2).sum()")
 
@@ -101,10 +142,21 @@ def test_damped_claim_fails_without_the_decrease_test() -> None:
     break_claim(PAGE, "newton-damped", "& (f(p + s) < f(p))", "& (f(p + s) < f(p) + 1e9)")
 
 
-def test_cost_claim_fails_with_a_wrong_operation_count() -> None:
+def test_cost_claim_fails_when_the_loop_does_extra_work() -> None:
+    """Computing the column's product twice leaves the factor unchanged; the counted operations must notice."""
     break_claim(
         PAGE,
         "newton-cost",
-        "flops += 2 * j + 1 + (n - j - 1) * (2 * j + 2)",
-        "flops += 2 * j + 1 + (n - j - 1) * (2 * j + 1)",
+        "s = A[j:, j] - L[j:, :j] @ L[j, :j] if j",
+        "s = A[j:, j] - L[j:, :j] @ L[j, :j] + 0 * (L[j:, :j] @ L[j, :j]) if j",
+    )
+
+
+def test_cost_claim_fails_with_a_cheaper_hessian() -> None:
+    """A Hessian counted at under n gradients would make 'between n and 1.5 n' false."""
+    break_claim(
+        PAGE,
+        "newton-cost",
+        "per_weight[device, n] = h_flops / (n * g_flops)",
+        "per_weight[device, n] = h_flops / (n * g_flops) / 2",
     )
