@@ -29,6 +29,14 @@ def test_worst_gaps_rejects_curvatures_outside_zero_to_L(rates: dict) -> None:
         rates["worst_gaps"](np.array([-0.1]), 1.0, 3)
 
 
+def test_nesterov_and_heavy_ball_differ_from_the_second_step() -> None:
+    """FISTA's first momentum is zero, so steps 1 and 2 agree; at step 3 the gradient points (y against x) differ."""
+    ns = run_section("nesterov_momentum", "heavy-ball")
+    grad = lambda x: x / np.sqrt(1 + x**2)  # noqa: E731
+    nag, hb = (ns["iterates"](grad, np.array([1.0]), 1.0, 3, la) for la in (True, False))
+    assert nag[0] == hb[0] and nag[1] == hb[1] and abs(nag[2] - hb[2]) > 1e-3, (nag, hb)
+
+
 def test_first_nesterov_step_is_a_gradient_step(rates: dict) -> None:
     """FISTA's momentum (t_1 - 1) / t_2 is zero: the first step is gradient descent's."""
     lam = np.array([0.25, 0.5, 1.0])
@@ -79,7 +87,37 @@ def test_rates_claim_fails_when_the_spectrum_stops_short_of_zero() -> None:
 
 def test_constant_momentum_claim_fails_with_fistas_momentum() -> None:
     """With FISTA's growing momentum the slope is -2, not -1."""
-    break_claim(PAGE, "nesterov-constant-momentum", "worst_gap(lam, L, steps, beta)", "worst_gap(lam, L, steps, None)")
+    break_claim(
+        PAGE,
+        "nesterov-constant-momentum",
+        "per_curvature = gaps(lam, L, steps, beta)",
+        "per_curvature = gaps(lam, L, steps, None)",
+    )
+
+
+def test_constant_momentum_claim_fails_for_heavy_ball() -> None:
+    """Heavy ball (the gradient at x, not at the look-ahead y) leaves the steepest direction's minimum."""
+    break_claim(PAGE, "nesterov-constant-momentum", "x_new = y - lam * y / L", "x_new = y - lam * x / L")
+
+
+def test_rates_claim_fails_for_heavy_ball_with_the_same_schedule() -> None:
+    """The reviewer's swap: heavy ball with FISTA's momentum passes on quadratics, breaks the bound on pseudo-Huber."""
+    break_claim(PAGE, "nesterov-rates", "x_new = y - grad(y) / L", "x_new = y - grad(x) / L")
+
+
+def test_heavy_ball_claim_fails_when_both_methods_take_the_look_ahead_gradient() -> None:
+    """If 'heavy ball' took its gradient at y too, it would be Nesterov's method and keep the bound."""
+    break_claim(PAGE, "nesterov-heavy-ball", "grad(y if lookahead else x)", "grad(y)")
+
+
+def test_torch_schedule_claim_fails_with_a_constant_momentum() -> None:
+    """With the same mu at every step the relabelling holds again: the parameter is the look-ahead point."""
+    break_claim(
+        PAGE,
+        "nesterov-torch-schedule",
+        "schedule = (np.arange(steps) + 1) / (np.arange(steps) + 4)",
+        "schedule = np.full(steps, mu)",
+    )
 
 
 def test_lower_bound_claim_fails_for_a_method_that_is_not_first_order() -> None:
@@ -101,12 +139,14 @@ def test_lower_bound_claim_fails_with_a_constant_momentum() -> None:
 
 def test_torch_claim_fails_when_torch_runs_heavy_ball() -> None:
     """Without nesterov=True, torch's iterates are heavy ball's and miss the numpy Nesterov form."""
-    break_claim(PAGE, "nesterov-torch", "momentum=mu, nesterov=True)", "momentum=mu, nesterov=False)")
+    break_claim(
+        PAGE, "nesterov-torch", "momentum=float(mus[0]), nesterov=True)", "momentum=float(mus[0]), nesterov=False)"
+    )
 
 
 def test_torch_claim_fails_with_the_wrong_change_of_variables() -> None:
     """The parameter is the look-ahead point w + mu v, not w + v."""
-    break_claim(PAGE, "nesterov-torch", "np.abs(ps - (ws + mu * vs))", "np.abs(ps - (ws + vs))")
+    break_claim(PAGE, "nesterov-torch", "rel(ps, ws + mu * vs)", "rel(ps, ws + vs)")
 
 
 def test_not_heavy_ball_claim_fails_for_heavy_ball() -> None:
