@@ -103,6 +103,17 @@ def test_exact_recursion_claim_fails_with_a_wrong_noise_term() -> None:
     )
 
 
+@pytest.mark.parametrize("factor", ["0.95", "1.05"])
+def test_exact_recursion_claim_fails_with_a_noise_term_off_by_five_percent(factor: str) -> None:
+    """A recursion whose noise term is 5% too small or too large is caught by the simulation."""
+    break_claim(
+        PAGE,
+        "lrs-exact-recursion",
+        "m = (1 - lr[:, None] * curv) ** 2 * m + (lr[:, None] * sigma) ** 2",
+        f"m = (1 - lr[:, None] * curv) ** 2 * m + {factor} * (lr[:, None] * sigma) ** 2",
+    )
+
+
 def test_robbins_monro_claim_fails_when_2a_lambda_is_below_one() -> None:
     """With a = lr0 t0 = 0.4 (2 a lambda < 1) the loss falls more slowly than 1/t."""
     break_claim(
