@@ -42,7 +42,17 @@ def test_torch_claim_fails_without_lr_decay() -> None:
 
 
 def test_step_claim_fails_with_eps_inside_the_root() -> None:
-    break_claim(PAGE, "adagrad-step", "(np.sqrt(total) + eps))", "np.sqrt(total + 1e-3))")
+    """The formula with eps inside the root no longer matches torch.optim.Adagrad."""
+    break_claim(
+        PAGE,
+        "adagrad-step",
+        "(np.sqrt(start + np.cumsum(grads**2, axis=0)) + eps)",
+        "np.sqrt(start + np.cumsum(grads**2, axis=0) + eps)",
+    )
+
+
+def test_torch_claim_fails_if_the_numpy_default_lr_differs_from_torchs() -> None:
+    break_claim(PAGE, "adagrad-torch", "lr: float = 0.01,", "lr: float = 0.1,")
 
 
 def test_sparse_claim_fails_when_adagrad_is_plain_sgd() -> None:
@@ -64,4 +74,19 @@ def test_not_vanishing_claim_fails_without_noise() -> None:
         "adagrad-not-vanishing",
         "adagrad_run(curv, lr, sigma, runs, steps, seed=1)",
         "adagrad_run(curv, lr, 0.0, runs, steps, seed=1)",
+    )
+
+
+def test_not_vanishing_claim_fails_if_the_sum_kept_growing() -> None:
+    """The reviewer's change: a sum that grows by 1e-12 a step never levels off, which the claim now sees."""
+    break_claim(PAGE, "adagrad-not-vanishing", "total += g**2", "total += g**2 + 1e-12")
+
+
+def test_plateau_claim_fails_if_adagrad_kept_its_stall_at_large_lrs() -> None:
+    """AdaGrad with its accumulator started at a large value (as after a much steeper drop) stalls at lr 3 too."""
+    break_claim(
+        PAGE,
+        "adagrad-plateau",
+        "total, hit = np.zeros_like(x), np.zeros(x.shape, int)",
+        "total, hit = np.full_like(x, 1e4), np.zeros(x.shape, int)",
     )
