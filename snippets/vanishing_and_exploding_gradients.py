@@ -1,4 +1,4 @@
-# Code of the Vanishing and exploding gradients page (docs/vanishing-and-exploding-gradients.md); each section is one block there.
+# Code of the page docs/vanishing-and-exploding-gradients.md; each section is one block there.
 # Every section is self-contained, so a reader can copy any one block and run it.
 
 # --8<-- [start:jacobian]
@@ -116,17 +116,16 @@ stacks = {
 stacks |= {f"tanh, Var W = {big_gain:g}/n": ("tanh", big_gain), f"ReLU, Var W = {relu_gain:g}/n": ("relu", relu_gain)}
 sig, chaos = list(stacks)[0], list(stacks)[2]
 layers = np.arange(depth + 1)
-norms, factor, predicted = {}, {}, {}
+norms, factor, predicted, typical = {}, {}, {}, {}
 for label, (name, gain2) in stacks.items():
     norms[label] = gradient_norms(name, gain2, noise)
     fit = layers >= skip  # past the first layers, where the forward signal settles to its fixed point q*
     slope = np.polyfit(layers[fit], np.log(norms[label][:, fit]).T, 1)[0]
     factor[label], predicted[label] = np.exp(-slope), mean_field_factor(name, gain2)  # per layer, going back
-    print(
-        f"{label:21s} factor per layer {np.median(factor[label]):.3f} (from {factor[label].min():.3f} to "
-        f"{factor[label].max():.3f}), mean field {predicted[label]:.3f}; first/last {np.median(norms[label][:, 0] / norms[label][:, -1]):.1e}"
-    )
-typical = {label: np.exp(np.mean(np.log(factor[label]))) for label in stacks}  # geometric mean over the nets
+    typical[label] = np.exp(np.mean(np.log(factor[label])))  # the geometric mean over the nets
+    ratio = np.median(norms[label][:, 0] / norms[label][:, -1])
+    print(f"{label:21s} factor per layer {typical[label]:.3f} (nets {factor[label].min():.3f} to ", end="")
+    print(f"{factor[label].max():.3f}), mean field {predicted[label]:.3f}; first/last {ratio:.1e}")
 gap = max(abs(typical[label] / predicted[label] - 1) for label in stacks)
 worst = max(np.abs(factor[label] / predicted[label] - 1).max() for label in stacks)
 # claim: vanishing-depth-rate [nets=nets depth=depth]
