@@ -86,8 +86,8 @@ import math
 import torch
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-shapes, z, edge = [(1000, 1000), (256, 64, 7, 7)], 5.0, 1e-4  # a million weights each; z standard errors
-worst_z, worst_edge, over = 0.0, 0.0, False
+shapes, z, edge = [(1000, 1000), (256, 64, 7, 7)], 5.0, 1e-4  # 10^6 and 802,816 weights; z standard errors
+zs, worst_edge, over, count = [], 0.0, False, min(math.prod(shape) for shape in shapes)
 for device in devices:
     for k, shape in enumerate(shapes):
         fan_in = shape[1] * math.prod(shape[2:])
@@ -100,26 +100,30 @@ for device in devices:
             "kaiming_normal_": (lambda t: torch.nn.init.kaiming_normal_(t, nonlinearity="relu"), he, 3.0),
             "kaiming_uniform_": (lambda t: torch.nn.init.kaiming_uniform_(t, nonlinearity="relu"), he, 1.8),
         }
-        for name, (init, var, kurtosis) in runs.items():  # E w^4 = kurtosis * var^2: 3 (normal), 9/5 (uniform)
-            torch.manual_seed(k)
+        for j, (name, (init, var, kurtosis)) in enumerate(
+            runs.items()
+        ):  # E w^4 = kurtosis var^2: 3 normal, 9/5 uniform
+            torch.manual_seed(10 * k + j)  # an independent draw for each initializer and shape
             w = init(torch.empty(shape, dtype=torch.float64, device=device))
             se = var * math.sqrt((kurtosis - 1) / w.numel())  # standard error of mean(w^2)
-            worst_z = max(worst_z, abs((w**2).mean().item() - var) / se)
+            zs.append(abs((w**2).mean().item() - var) / se)
             if name.endswith("uniform_"):
                 bound = math.sqrt(3 * var)
                 over = over or w.abs().max().item() > bound
                 worst_edge = max(worst_edge, 1 - w.abs().max().item() / bound)
+worst_z, distinct = max(zs), len({round(v, 9) for v in zs}) == len(zs)  # no two initializers shared a draw
 print(f"every empirical variance within {worst_z:.1f} standard errors of the formula")
 print(
     f"every uniform draw reaches within {edge:.0e} of its bound and never beyond it: {worst_edge < edge and not over}"
 )
-# claim: init-torch-variance [devices=devices]
-assert worst_z < z
+# claim: init-torch-variance [devices=devices count=count]
+assert worst_z < z and distinct
 assert worst_edge < edge and not over
 # --8<-- [end:variance]
 
 # --8<-- [start:depth]
 import numpy as np
+import torch
 
 
 def act(name: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -132,23 +136,33 @@ def act(name: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def signal(name: str, var_n: float, noise: np.ndarray) -> dict[str, np.ndarray]:
-    """Squared norms |h_l|^2 (forward) and |dL/dh_l|^2 (backward, L = u . h_depth), l = 0..depth, and the
-    pre-activations' mean squares, of bias-free square layers with Var W = var_n / n; noise (depth + 2, nets, n, n)."""
-    n = noise.shape[-1]
+    """Squared norms |h_l|^2 (forward) and |dL/dh_l|^2 (backward, L = u . h_depth), l = 0..depth,
+    and the pre-activations' mean squares, with W_l = noise[l + 1] sqrt(var_n / n); noise (depth + 2, nets, n, n)."""
+    scale = np.sqrt(var_n / noise.shape[-1])
     h, u = noise[0][:, :1, :], noise[0][:, 1:2, :]
-    weights = noise[2:] * np.sqrt(var_n / n)
     forward, pre, slopes = [np.sum(h**2, axis=(1, 2))], [], []
-    for W in weights:
-        z = h @ W
+    for N in noise[2:]:
+        z = (h @ N) * scale
         h, slope = act(name, z)
         forward.append(np.sum(h**2, axis=(1, 2)))
         pre.append(np.mean(z**2, axis=(1, 2)))
         slopes.append(slope)
     g, backward = u, [np.sum(u**2, axis=(1, 2))]
-    for W, slope in zip(weights[::-1], slopes[::-1], strict=True):
-        g = (g * slope) @ W.transpose(0, 2, 1)
+    for N, slope in zip(noise[:1:-1], slopes[::-1], strict=True):  # dL/dh_(l-1) = (dL/dh_l * phi'(z_l)) W_l^T
+        g = ((g * slope) @ N.transpose(0, 2, 1)) * scale
         backward.append(np.sum(g**2, axis=(1, 2)))
     return {"forward": np.array(forward), "backward": np.array(backward[::-1]), "pre": np.array(pre)}
+
+
+def autograd_backward(name: str, var_n: float, noise: np.ndarray) -> np.ndarray:
+    """The same |dL/dh_l|^2, l = 0..depth, from torch.autograd: a check that signal's backward pass is the gradient."""
+    phi = {"relu": torch.relu, "tanh": torch.tanh}[name]
+    t = torch.tensor(noise)
+    hs = [t[0][:, :1, :].clone().requires_grad_(True)]
+    for N in t[2:]:
+        hs.append(phi(hs[-1] @ (N * np.sqrt(var_n / noise.shape[-1]))))
+    grads = torch.autograd.grad((hs[-1] * t[0][:, 1:2, :]).sum(), hs)
+    return np.array([(g**2).sum(dim=(1, 2)).numpy() for g in grads])
 
 
 def per_layer(run: dict[str, np.ndarray]) -> dict[str, tuple[float, float]]:
@@ -171,20 +185,26 @@ def mean_field(name: str, var_n: float, q1: float, depth: int) -> tuple[np.ndarr
     return np.array(q), var_n * np.sum(w * act(name, np.sqrt(q[-1]) * x)[1] ** 2)
 
 
-nets, depth, width, z_max = 48, 60, 64, 4.0
+nets, off_nets, depth, width, z_max, tol = 96, 32, 60, 64, 4.0, 1e-10
 rng = np.random.default_rng(0)
-noise, noise_half, noise_double = (rng.standard_normal((depth + 2, nets, width, width)) for _ in range(3))
+noise = rng.standard_normal((depth + 2, nets + 2 * off_nets, width, width))
+noise, noise_half, noise_double = noise[:, :nets], noise[:, nets : nets + off_nets], noise[:, nets + off_nets :]
 he, glorot = 2.0, 1.0  # Var W * n: He et al. for ReLU; Glorot & Bengio for square layers
-steady = {
-    "ReLU, He": per_layer(signal("relu", he, noise)),
-    "linear, Glorot": per_layer(signal("linear", glorot, noise)),
+he_run, linear_run = signal("relu", he, noise), signal("linear", glorot, noise)
+steady = {"ReLU, He": per_layer(he_run), "linear, Glorot": per_layer(linear_run)}
+se_max = max(se for stats in steady.values() for _, se in stats.values())
+check = {
+    name: (signal(name, v, noise[:, :4])["backward"], autograd_backward(name, v, noise[:, :4]))
+    for name, v in [("relu", he), ("tanh", glorot)]
 }
+grad_gap = max(np.abs(ours / ref - 1).max() for ours, ref in check.values())  # numpy's backward pass vs autograd
 for label, stats in steady.items():
     print(f"{label:15s} mean per-layer ratio: " + ", ".join(f"{k} {m:.3f} ± {s:.3f}" for k, (m, s) in stats.items()))
-he_run = signal("relu", he, noise)
 drift = he_run["forward"][-1] / he_run["forward"][0]
 print(f"ReLU, He: |h_{depth}|^2 / |h_0|^2 ranges over the nets from {drift.min():.1e} to {drift.max():.1e}")
+print(f"backward pass = torch.autograd's gradient for ReLU and tanh stacks, to within {tol:.0e}: {grad_gap < tol}")
 # claim: init-steady [nets=nets depth=depth]
+assert grad_gap < tol  # the backward squared norms are those of the true gradient
 assert all(abs(m - 1) < z_max * s for stats in steady.values() for m, s in stats.values())
 
 half, double, bits = 0.5, 2.0, 0.1  # c^2: the variance over He's; the typical net's tolerance in bits per layer
@@ -196,27 +216,45 @@ for c2, run in off.items():
         f"ReLU, {c2:g} x He's variance: " + ", ".join(f"{k} {m:.3f} ± {s:.3f}" for k, (m, s) in stats.items()), end=""
     )
     print(f"; median log2 |h_{depth}|^2 / |h_0|^2 = {log2_end:.1f}")
-    # claim: init-off-by-two [nets=nets depth=depth]
+    # claim: init-off-by-two [nets=off_nets depth=depth]
+    assert grad_gap < tol
     assert all(abs(m - c2) < z_max * s for m, s in stats.values())  # the mean square changes by c2 per layer
     assert abs(log2_end - depth * np.log2(c2)) < bits * depth  # the typical net, near (c^2)^L
+    assert log2_end < depth * np.log2(c2)  # and below it: E log(ratio) < log E(ratio)
 
-tanh_gain, rtol, settle = 5 / 3, 0.05, 10  # torch.nn.init.calculate_gain("tanh"); layers to settle
+tanh_gain, rtol, settle = torch.nn.init.calculate_gain("tanh"), 0.05, 10  # PyTorch's gain 5/3; layers to settle
 glorot_tanh, gain_tanh = signal("tanh", glorot, noise), signal("tanh", tanh_gain**2, noise)
-shrunk = glorot_tanh["pre"].mean(axis=1)
+shrunk = glorot_tanh["pre"].mean(axis=1)  # q_l, l = 1..depth
+q_mf = mean_field("tanh", glorot, shrunk[0], depth)[0]  # the mean-field q_l at Glorot's variance: about 1/(2l)
+power_limit, l1, l2, l3 = (
+    0.5,
+    depth // 4,
+    depth // 2,
+    depth,
+)  # power-law decay q_l ~ 1/(2l): each doubling of l divides q_l by about 2
+halvings = (shrunk[l1 - 1] / shrunk[l2 - 1], shrunk[l2 - 1] / shrunk[l3 - 1])
+glorot_grad = glorot_tanh["backward"].mean(axis=1)
 q_measured = gain_tanh["pre"].mean(axis=1)
 q_predicted, chi = mean_field("tanh", tanh_gain**2, q_measured[0], depth)
 grad_factor, grad_se = per_layer(gain_tanh)["backward"]
 q_star = q_predicted[-1]  # the mean-field fixed point
 q_gap, q_mean_gap = np.abs(q_measured[settle:] / q_star - 1).max(), abs(q_measured[settle:].mean() / q_star - 1)
 chi_gap = abs(grad_factor / chi - 1)
-print(f"tanh, Glorot: mean square of z from {shrunk[0]:.2f} at layer 1 to {shrunk[-1]:.4f} at layer {depth}")
+print(f"tanh, Glorot: mean square of z from {shrunk[0]:.2f} at layer 1 to {shrunk[-1]:.4f} at layer {depth} ", end="")
+print(f"(mean field {q_mf[-1]:.4f}, 1/(2 x {depth}) = {1 / (2 * depth):.4f});")
+print(f"  q_{l1} / q_{l2} = {halvings[0]:.2f}, q_{l2} / q_{l3} = {halvings[1]:.2f}; ", end="")
+print(f"gradient's mean square at layer 0 / at layer {depth} = {glorot_grad[0] / glorot_grad[-1]:.3f}")
 print(
     f"tanh, gain {tanh_gain:.3f}: mean square of z from layer {settle} on: {q_measured[settle:].min():.2f} to ", end=""
 )
 print(f"{q_measured[settle:].max():.2f}, mean {q_measured[settle:].mean():.2f} (mean field q* = {q_star:.2f});")
 print(f"  gradient's mean square x {grad_factor:.3f} ± {grad_se:.3f} per layer (mean field chi {chi:.3f})")
 # claim: init-tanh [nets=nets depth=depth]
-assert shrunk[-1] < 0.02 * shrunk[0]  # Glorot's variance does not hold tanh's signal: it dies out
+assert grad_gap < tol and tanh_gain == torch.nn.init.calculate_gain("tanh")
+assert shrunk[-1] < 0.02 * shrunk[0]  # Glorot's variance does not hold tanh's signal: it dies out...
+assert abs(depth * q_mf[-1] - power_limit) < 0.05  # ...like 1/(2l) in the mean field (the critical point)
+assert all(1.5 < r < 3 for r in halvings) and halvings[1] < 1.5 * halvings[0]  # a power law: geometric would square
+assert glorot_grad[0] / glorot_grad[-1] > 1e-3  # the gradient too decays only polynomially
 assert q_mean_gap < rtol and q_gap < 2 * rtol  # PyTorch's gain holds it at q*, past the first layers...
 assert chi_gap < rtol and grad_factor > 1.15  # ...and the gradient's mean square grows by about chi per layer
 # --8<-- [end:depth]
