@@ -66,6 +66,7 @@ assert slack >= 1  # the norm never exceeds the product of the Jacobians' norms
 
 # --8<-- [start:depth]
 import numpy as np
+import torch
 
 
 def act(name: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -96,6 +97,18 @@ def gradient_norms(name: str, gain2: float, noise: np.ndarray, residual: bool = 
     return np.array(norms[::-1]).T  # (nets, depth + 1): column l is |dL/dh_l|
 
 
+def autograd_norms(name: str, gain2: float, noise: np.ndarray, residual: bool = False) -> np.ndarray:
+    """The same |dL/dh_l| from torch.autograd: a check that gradient_norms computes the gradient."""
+    phi = {"tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu}[name]
+    t = torch.tensor(noise)
+    hs = [t[0][:, :1, :].clone().requires_grad_(True)]
+    for W in t[2:] * np.sqrt(gain2 / noise.shape[-1]):
+        out = phi(hs[-1] @ W)
+        hs.append(hs[-1] + out if residual else out)
+    grads = torch.autograd.grad((hs[-1] * t[0][:, 1:2, :]).sum(), hs)
+    return np.stack([g.norm(dim=(1, 2)).numpy() for g in grads], axis=1)
+
+
 def mean_field_factor(name: str, gain2: float) -> float:
     """sqrt(chi), chi = gain2 E[phi'(z)^2] with z ~ N(0, q*) at the forward fixed point q = gain2 E[phi(z)^2]."""
     z, w = np.polynomial.hermite_e.hermegauss(80)
@@ -105,9 +118,9 @@ def mean_field_factor(name: str, gain2: float) -> float:
     return float(np.sqrt(gain2 * np.sum(w * act(name, np.sqrt(q) * z)[1] ** 2)))
 
 
-nets, depth, width, skip, rtol, spread = 32, 50, 64, 10, 0.04, 0.15
+nets, depth, width, skip, rtol, spread, tol = 32, 50, 64, 10, 0.04, 0.15, 1e-10
 sig_gain, small_gain, big_gain, relu_gain = 1.0, 0.25, 4.0, 2.0  # Var W = gain / n
-sig_max, chaos_min, skip_max, band, plain_max = 0.3, 1.05, 1.5, 0.1, 1e-30
+sig_max, chaos_min, skip_max, band, plain_max, line_tol, relu_skip_min = 0.3, 1.0, 2.0, 0.15, 1e-30, 0.7, 1e6
 noise = np.random.default_rng(1).standard_normal((depth + 2, nets, width, width))
 stacks = {
     f"sigmoid, Var W = {sig_gain:g}/n": ("sigmoid", sig_gain),
@@ -116,25 +129,38 @@ stacks = {
 stacks |= {f"tanh, Var W = {big_gain:g}/n": ("tanh", big_gain), f"ReLU, Var W = {relu_gain:g}/n": ("relu", relu_gain)}
 sig, chaos = list(stacks)[0], list(stacks)[2]
 layers = np.arange(depth + 1)
-norms, factor, predicted, typical = {}, {}, {}, {}
+norms, factor, predicted, typical, wander = {}, {}, {}, {}, {}
 for label, (name, gain2) in stacks.items():
     norms[label] = gradient_norms(name, gain2, noise)
     fit = layers >= skip  # past the first layers, where the forward signal settles to its fixed point q*
-    slope = np.polyfit(layers[fit], np.log(norms[label][:, fit]).T, 1)[0]
+    logs = np.log(norms[label][:, fit]).T
+    slope, intercept = np.polyfit(layers[fit], logs, 1)
+    wander[label] = np.abs(logs - (np.outer(layers[fit], slope) + intercept)).max(axis=0)  # nats off the line
     factor[label], predicted[label] = np.exp(-slope), mean_field_factor(name, gain2)  # per layer, going back
     typical[label] = np.exp(np.mean(np.log(factor[label])))  # the geometric mean over the nets
     ratio = np.median(norms[label][:, 0] / norms[label][:, -1])
     print(f"{label:21s} factor per layer {typical[label]:.3f} (nets {factor[label].min():.3f} to ", end="")
-    print(f"{factor[label].max():.3f}), mean field {predicted[label]:.3f}; first/last {ratio:.1e}")
+    print(f"{factor[label].max():.3f}), mean field {predicted[label]:.3f}; first/last {ratio:.1e}; ", end="")
+    print(f"off the line by at most {wander[label].max():.2f} nats")
+steady = list(stacks)[:2]  # the sigmoid and the small-weight tanh: a straight line in every network
+check = [(name, gain2, False) for name, gain2 in stacks.values()] + [("sigmoid", sig_gain, True)]
+grad_gap = max(
+    np.abs(gradient_norms(*c[:2], noise[:, :2], c[2]) / autograd_norms(*c[:2], noise[:, :2], c[2]) - 1).max()
+    for c in check
+)
+print(f"|dL/dh_l| = torch.autograd's at every layer, to within {tol:.0e}: {grad_gap < tol}")
 gap = max(abs(typical[label] / predicted[label] - 1) for label in stacks)
 worst = max(np.abs(factor[label] / predicted[label] - 1).max() for label in stacks)
 # claim: vanishing-depth-rate [nets=nets depth=depth]
-assert all(np.all(np.isfinite(factor[label])) for label in stacks)
+assert all(np.all(np.isfinite(factor[label])) for label in stacks) and grad_gap < tol  # the true gradient
+assert all(wander[label].max() < line_tol for label in steady)  # a steady factor: log |g_l| is a straight line
 assert gap < rtol  # the typical network's factor per layer, within rtol of sqrt(chi)
 assert worst < spread  # and every single network's within spread
 assert np.all(factor[sig] < sig_max) and np.all(factor[chaos] > chaos_min)
 
 residual = gradient_norms("sigmoid", sig_gain, noise, residual=True)
+relu_skip = gradient_norms("relu", relu_gain, noise, residual=True)  # ReLU branches at He's variance
+relu_skip_ratio = relu_skip[:, 0] / relu_skip[:, -1]
 plain_ratio = norms[sig][:, 0] / norms[sig][:, -1]
 skip_ratio = residual[:, 0] / residual[:, -1]
 per_layer = residual[:, :-1] / residual[:, 1:]
@@ -142,10 +168,12 @@ print(
     f"sigmoid, with skip connections: first/last {skip_ratio.min():.2f} to {skip_ratio.max():.2f}, "
     f"per layer {per_layer.min():.3f} to {per_layer.max():.3f}; without: below {plain_ratio.max():.0e}"
 )
+print(f"ReLU at Var W = {relu_gain:g}/n, with skip connections: first/last at least {relu_skip_ratio.min():.0e}")
 # claim: vanishing-residual [nets=nets]
-assert np.all(np.isfinite(residual)) and plain_ratio.max() < plain_max
+assert np.all(np.isfinite(residual)) and plain_ratio.max() < plain_max and grad_gap < tol
 assert np.all((skip_ratio > 1) & (skip_ratio < skip_max))  # no vanishing, and only mild growth, in every network
 assert np.all((per_layer > 1 - band) & (per_layer < 1 + band))  # every layer's Jacobian is close to the identity
+assert np.all(relu_skip_ratio > relu_skip_min)  # with ReLU branches at He's variance, skips make it explode
 # --8<-- [end:depth]
 
 # --8<-- [start:figure]
@@ -231,6 +259,7 @@ norms = np.linalg.norm(grads, axis=2)[::-1]
 bound = norms[0] * radii[0] ** np.arange(steps)[:, None]  # Pascanu et al.: |dL/dx_(T-k)| <= sigma_1^k |dL/dx_T|
 # claim: vanishing-rnn-torch [nets=nets devices=devices]
 assert np.isfinite(worst) and worst < tol
+assert np.allclose(np.linalg.norm(W_small, ord=2, axis=(1, 2)), radii[0], rtol=1e-12)  # sigma_1(W) = 0.9
 assert np.all(norms <= bound * (1 + 1e-12))
 
 factors = {rho: per_step_factor(bptt(G * (rho / rho_G)[:, None, None], x, u, linear=True)) for rho in radii}
@@ -260,7 +289,7 @@ def bptt_norms(W: np.ndarray, x: np.ndarray, u: np.ndarray) -> np.ndarray:
     return np.array(norms)
 
 
-nets, width, steps, rho, amplitude, ceiling, vanish = 32, 32, 100, 2.0, 3.0, 0.85, 1e-6
+nets, width, steps, rho, amplitude, ceiling, vanish, big_rho = 32, 32, 100, 2.0, 3.0, 0.85, 1e-6, 6.0
 rng = np.random.default_rng(3)
 G = rng.standard_normal((nets, width, width))
 W = G * (rho / np.abs(np.linalg.eigvals(G)).max(axis=1))[:, None, None]  # spectral radius 2 > 1
@@ -268,11 +297,15 @@ x, u = amplitude * rng.standard_normal((steps, nets, width)), rng.standard_norma
 norms = bptt_norms(W, x, u)
 k = np.arange(steps)
 factor = np.exp(np.polyfit(k[steps // 2 :], np.log(norms[steps // 2 :]), 1)[0])
+big = bptt_norms(W * (big_rho / rho), x, u)  # the same nets and inputs with a larger W: saturation no longer wins
+big_factor = np.exp(np.polyfit(k[steps // 2 :], np.log(big[steps // 2 :]), 1)[0])
 print(
     f"spectral radius {rho}, inputs of amplitude {amplitude}: factor per step {factor.min():.2f} to {factor.max():.2f}"
 )
 print(f"after {steps - 1} steps back, |dL/dx_t| / |dL/dx_T| is at most {(norms[-1] / norms[0]).max():.0e}")
+print(f"spectral radius {big_rho}, same inputs: factor per step {big_factor.min():.2f} to {big_factor.max():.2f}")
 # claim: vanishing-radius-not-sufficient [nets=nets]
 assert np.all(np.isfinite(factor)) and np.all(factor < ceiling)  # vanishing in every net, despite rho > 1
 assert np.all(norms[-1] < vanish * norms[0])
+assert np.all(big_factor > 1)  # but only in a window of rho: at 6 the gradient explodes in every net
 # --8<-- [end:saturated]

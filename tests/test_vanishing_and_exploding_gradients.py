@@ -83,16 +83,37 @@ def test_mean_field_factor_known_values() -> None:
         ("vanishing-depth-rate", "act(name, np.sqrt(q) * z)[1] ** 2", "act(name, np.sqrt(q) * z)[1]"),
         # chi evaluated at q = 1 instead of the fixed point q*: the tanh predictions move.
         ("vanishing-depth-rate", "for _ in range(500):", "for _ in range(0):"),
+        # The depth block's backward pass with W_l in place of W_l^T: no longer autograd's gradient.
+        ("vanishing-depth-rate", "back = (g * slope) @ W.transpose(0, 2, 1)", "back = (g * slope) @ W"),
+        ("vanishing-residual", "back = (g * slope) @ W.transpose(0, 2, 1)", "back = (g * slope) @ W"),
+        # A x2.2 wiggle on every profile: the factor per layer is no longer steady.
+        (
+            "vanishing-depth-rate",
+            "return np.array(norms[::-1]).T",
+            "return (np.array(norms[::-1]) * np.exp(0.8 * np.sin(np.arange(len(norms)) / 8.0))[:, None]).T",
+        ),
+        # The chaotic tanh's bound raised to the seed-fitted 1.05 would still hold here; at 1.1 it fails.
+        ("vanishing-depth-rate", "0.3, 1.0, 2.0, 0.15", "0.3, 1.1, 2.0, 0.15"),
+        # ReLU branches at half of He's variance do not explode: the residual claim's contrast fails.
+        (
+            "vanishing-residual",
+            'gradient_norms("relu", relu_gain, noise',
+            'gradient_norms("relu", relu_gain / 4, noise',
+        ),
         # Without the skip connections the sigmoid stack vanishes.
         ("vanishing-residual", "noise, residual=True)", "noise, residual=False)"),
         # BPTT that forgets tanh': no longer what torch.nn.RNN computes.
         ("vanishing-rnn-torch", "d = g if linear else g * (1 - h**2)", "d = g"),
         # Scaled to spectral radius 0.9 instead of singular value 0.9: the non-normal W beats 0.9^k early on.
         ("vanishing-rnn-torch", "W_small = G * (radii[0] / sigma_G)", "W_small = G * (radii[0] / rho_G)"),
+        # W scaled to a largest singular value of 0.5, not the stated 0.9: the bound would only get looser.
+        ("vanishing-rnn-torch", "W_small = G * (radii[0] / sigma_G)", "W_small = G * (0.5 / sigma_G)"),
         # Scaled by the largest singular value: the factor per step is no longer the stated radius.
         ("vanishing-rnn-radius", "bptt(G * (rho / rho_G)", "bptt(G * (rho / sigma_G)"),
         # Small inputs leave the tanh unsaturated: some networks' gradients grow.
         ("vanishing-radius-not-sufficient", "100, 2.0, 3.0, 0.85", "100, 2.0, 0.01, 0.85"),
+        # At rho = 3 instead of 6 some networks' gradients still shrink: "explodes in every network" fails.
+        ("vanishing-radius-not-sufficient", "1e-6, 6.0", "1e-6, 3.0"),
     ],
 )
 def test_claim_fails_when_broken(claim_id: str, good: str, bad: str) -> None:
