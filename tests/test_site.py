@@ -171,10 +171,10 @@ def test_glossary_index_lists_every_term_with_its_definition(browser, origin: st
 
 
 def test_related_terms_resolve_to_pages() -> None:
-    """Each glossary page's related terms, as built, open a page of the site."""
-    from pipeline.terms import glossary_pages
+    """Each glossary and experiment page's related terms, as built, open a page of the site."""
+    from pipeline.terms import content_pages
 
-    for page in glossary_pages():
+    for page in content_pages():
         built_page = SITE / page.stem / "index.html"
         assert built_page.is_file(), f"{page.name} is not built in site/: run `make build` first (`make test` does)"
         built = built_page.read_text()
