@@ -105,45 +105,67 @@ assert np.allclose(steady, lr / np.sqrt(t), rtol=tolerance, atol=0)  # lr / sqrt
 # --8<-- [end:step]
 
 # --8<-- [start:sparse]
+from statistics import NormalDist
+
 import numpy as np
 
 
-def train(X: np.ndarray, y: np.ndarray, lr: float, adaptive: bool) -> np.ndarray:
-    """One pass of online least squares, every seed at once (X: steps x seeds x features);
-    AdaGrad's per-coordinate steps if adaptive, else SGD's single step."""
-    w, total = np.zeros(X.shape[1:]), np.zeros(X.shape[1:])
+def train(X: np.ndarray, y: np.ndarray, lrs: np.ndarray) -> np.ndarray:
+    """One pass of online least squares at every learning rate and seed at once (X: steps x seeds x features);
+    the weights, shape (2, lrs, seeds, features): SGD's, then AdaGrad's with one accumulator per coordinate."""
+    w = np.zeros((2, lrs.size, *X.shape[1:]))
+    total, step = np.zeros(w.shape[1:]), lrs[:, None, None]
     for x, target in zip(X, y, strict=True):
-        g = (np.einsum("sd,sd->s", x, w) - target)[:, None] * x
-        total += g**2
-        w -= lr * g / (np.sqrt(total) + 1e-10) if adaptive else lr * g
+        g = (np.einsum("mlsd,sd->mls", w, x) - target)[..., None] * x
+        total += g[1] ** 2  # AdaGrad: the sum of all squared gradients so far, per coordinate
+        w[0] -= step * g[0]
+        w[1] -= step * g[1] / (np.sqrt(total) + 1e-10)
     return w
 
 
+def draw(rng: np.random.Generator, n: int, w_true: np.ndarray, rates: np.ndarray, noise: float) -> tuple:
+    """n fresh examples per seed: binary features (feature j present with probability rates[j]), noisy targets."""
+    X = (rng.random((n, *w_true.shape)) < rates).astype(float)
+    return X, np.einsum("nsd,sd->ns", X, w_true) + noise * rng.standard_normal((n, w_true.shape[0]))
+
+
+def predict(X: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """x . w for every example of every seed, at every method and learning rate: shape (2, lrs, seeds, n)."""
+    return np.matmul(X.transpose(1, 0, 2), w[..., None])[..., 0]
+
+
+def wilson(hits: int, n: int, z: float) -> tuple[float, float]:
+    """Wilson interval for a rate of hits out of n (z = 1.96 for 95%)."""
+    centre, half = (hits + z**2 / 2) / (n + z**2), z * np.sqrt(hits * (n - hits) / n + z**2 / 4) / (n + z**2)
+    return centre - half, centre + half
+
+
 rng = np.random.default_rng(2)
-seeds, dim, steps, noise, n_test = 100, 20, 2000, 0.1, 2000
+seeds, dim, steps, noise, n_val, n_test = 200, 20, 2000, 0.1, 1000, 1000
+level, times, share = 0.95, 2, 0.9
+z = NormalDist().inv_cdf((1 + level) / 2)  # 1.96 for a 95% interval
 rates = np.geomspace(1.0, 0.01, dim)  # feature j is present (= 1) in this share of the examples
 w_true = rng.choice([-1.0, 1.0], (seeds, dim))  # every feature, frequent or rare, carries signal
-X = (rng.random((steps, seeds, dim)) < rates).astype(float)
-y = np.einsum("tsd,sd->ts", X, w_true) + noise * rng.standard_normal((steps, seeds))
-X_test = (rng.random((n_test, dim)) < rates).astype(float)
-lrs = np.geomspace(1e-3, 1.0, 7)  # the same grid for both methods
-with np.errstate(over="ignore", invalid="ignore"):  # SGD diverges at the largest steps: inf, not a result
-    errors = {
-        name: np.array(
-            [np.mean((np.einsum("nd,sd->ns", X_test, train(X, y, lr, ada) - w_true)) ** 2, axis=0) for lr in lrs]
-        )
-        for name, ada in [("SGD", False), ("AdaGrad", True)]
-    }
-best = {name: int(np.argmin(np.where(np.isfinite(e), e, np.inf).mean(axis=1))) for name, e in errors.items()}
-sgd, ada = errors["SGD"][best["SGD"]], errors["AdaGrad"][best["AdaGrad"]]
-wins, factor, share = np.mean(ada < sgd), sgd.mean() / ada.mean(), 0.9
-for name, e in errors.items():
-    print(f"{name:7s}: best lr {lrs[best[name]]:.3f}, test error {e[best[name]].mean():.2e} (mean of {seeds} seeds)")
-print(f"AdaGrad beats SGD on {wins:.0%} of the seeds")
+(X, y), (X_val, y_val), (X_test, _) = (draw(rng, n, w_true, rates, noise) for n in (steps, n_val, n_test))
+lrs, names = np.geomspace(0.01, 10.0, 7), ["SGD", "AdaGrad"]  # the same grid for both methods
+with np.errstate(over="ignore", invalid="ignore"):  # SGD diverges at the largest steps: inf or nan, never chosen
+    w = train(X, y, lrs)
+    val = np.mean((predict(X_val, w) - y_val.T) ** 2, axis=-1)  # against noisy targets, as in practice
+    test = np.mean(predict(X_test, w - w_true) ** 2, axis=-1)  # against the true weights
+best = np.argmin(np.where(np.isfinite(val), val, np.inf).mean(axis=-1), axis=1)  # chosen on validation only
+sgd, ada = test[0, best[0]], test[1, best[1]]  # the test error of each seed at the chosen learning rates
+(sgd_lo, sgd_hi), (ada_lo, ada_hi) = (e.mean() + np.array([-z, z]) * e.std(ddof=1) / np.sqrt(seeds) for e in (sgd, ada))
+wins, factor = np.mean(ada < sgd), sgd.mean() / ada.mean()
+low, high = wilson(np.sum(ada < sgd), seeds, z)
+for name, e, (lo, hi), k in zip(names, (sgd, ada), [(sgd_lo, sgd_hi), (ada_lo, ada_hi)], best, strict=True):
+    print(f"{name:7s}: lr {lrs[k]:.3f} (best on validation), mean test error {e.mean():.2e}", end="")
+    print(f" ({level:.0%} interval {lo:.2e} to {hi:.2e}, {seeds} seeds)")
+print(f"{names[1]} beats {names[0]} on {wins:.0%} of the seeds ({level:.0%} Wilson interval {low:.0%} to {high:.0%})")
 # claim: adagrad-sparse [seeds=seeds]
-assert 0 < best["SGD"] < lrs.size - 1 and 0 < best["AdaGrad"] < lrs.size - 1  # both tuned inside the grid
+assert np.all((0 < best) & (best < lrs.size - 1))  # both learning rates, chosen on validation, inside the grid
 assert np.all(np.isfinite(sgd)) and np.all(np.isfinite(ada))
-assert wins > share and factor > 2
+assert sgd_lo > times * ada_hi  # SGD's whole interval lies above `times` times AdaGrad's
+assert low > share  # the win rate's whole interval lies above `share`
 # --8<-- [end:sparse]
 
 # --8<-- [start:plateau]

@@ -55,9 +55,46 @@ def test_torch_claim_fails_if_the_numpy_default_lr_differs_from_torchs() -> None
     break_claim(PAGE, "adagrad-torch", "lr: float = 0.01,", "lr: float = 0.1,")
 
 
+@pytest.fixture(scope="module")
+def sparse() -> dict:
+    return run_section("adagrad", "sparse")
+
+
+def test_sparse_first_step_moves_each_present_feature_by_lr(sparse: dict) -> None:
+    """From w = 0 on one example, SGD moves each present feature by lr * target, AdaGrad by lr * sign(target)."""
+    X, y, lrs = np.array([[[1.0, 0.0, 1.0]]]), np.array([[2.0]]), np.array([0.1, 0.5])
+    w = sparse["train"](X, y, lrs)
+    assert w.shape == (2, 2, 1, 3)
+    assert np.allclose(w[0, :, 0], [[0.2, 0.0, 0.2], [1.0, 0.0, 1.0]], rtol=1e-12)
+    assert np.allclose(w[1, :, 0], [[0.1, 0.0, 0.1], [0.5, 0.0, 0.5]], rtol=1e-12)
+
+
+def test_sparse_predict_is_a_dot_product_per_seed(sparse: dict) -> None:
+    rng = np.random.default_rng(3)
+    X, w = rng.standard_normal((5, 4, 3)), rng.standard_normal((2, 6, 4, 3))
+    assert np.allclose(sparse["predict"](X, w), np.einsum("nsd,mlsd->mlsn", X, w), rtol=1e-12)
+
+
+@pytest.mark.parametrize(("hits", "n"), [(0, 20), (19, 20), (20, 20), (97, 100)])
+def test_wilson_interval_holds_the_rate_inside_zero_one(sparse: dict, hits: int, n: int) -> None:
+    low, high = sparse["wilson"](hits, n, 1.96)
+    assert -1e-12 <= low <= hits / n <= high <= 1 + 1e-12 and high - low > 0.01
+
+
+def test_wilson_interval_matches_a_textbook_value(sparse: dict) -> None:
+    """The 95% Wilson interval for 8 of 10 is (0.490, 0.943), as statistics tables give it."""
+    low, high = sparse["wilson"](8, 10, 1.96)
+    assert abs(low - 0.4902) < 1e-3 and abs(high - 0.9433) < 1e-3
+
+
 def test_sparse_claim_fails_when_adagrad_is_plain_sgd() -> None:
     """Without the per-coordinate scaling AdaGrad's side is SGD again: no advantage."""
-    break_claim(PAGE, "adagrad-sparse", "lr * g / (np.sqrt(total) + 1e-10) if adaptive", "lr * g if adaptive")
+    break_claim(PAGE, "adagrad-sparse", "step * g[1] / (np.sqrt(total) + 1e-10)", "step * g[1]")
+
+
+def test_sparse_claim_fails_with_one_shared_accumulator() -> None:
+    """AdaGrad's scalar form (one sum of squared gradients for all coordinates) loses the rare features' edge."""
+    break_claim(PAGE, "adagrad-sparse", "total += g[1] ** 2", "total += (g[1] ** 2).sum(axis=-1, keepdims=True)")
 
 
 def test_plateau_claim_fails_when_adagrad_forgets() -> None:
