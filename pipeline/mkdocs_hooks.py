@@ -254,23 +254,40 @@ def on_page_content(content: str, page, config, files) -> str:
             "a fence is malformed or indented where Markdown does not see it"
         )
     content = _mark_opted_out(content, fences)
-    return lighter_code(content) if page.file.src_path.endswith(".md") else content
+    if not page.file.src_path.endswith(".md"):
+        return content
+    return lazy_figures(lighter_code(content)).replace(*NOT_SEARCHED)
 
 
-# Pygments token spans that change nothing the reader sees, with the theme's palettes (light and dark):
-# plain names (`n`) have the colour of code itself, whitespace (`w`) has none, and operators (`o`) have
-# the punctuation colour (`p`). Long pages carry thousands of them; each is an element to style and lay out.
-UNSTYLED_TOKEN = re.compile(r'<span class="[nw]">([^<]*)</span>')
-PUNCTUATION_RUN = re.compile(r'<span class="p">((?:[^<]|</span><span class="p">)*)</span>')
+# What a run printed stays out of the search index (numbers nobody searches for; the index is what
+# the first search downloads).
+NOT_SEARCHED = (
+    '<div class="language-output highlight">',
+    '<div class="language-output highlight" data-search-exclude>',
+)
+
+
+FIGURE = re.compile(r"<img (?![^>]*\bloading=)")
+
+
+def lazy_figures(content: str) -> str:
+    """Every figure after the first loads when it scrolls near: a first visit downloads what it shows."""
+    parts = FIGURE.split(content)
+    return parts[0] + "".join(
+        ("<img " if i == 0 else '<img loading="lazy" ') + part for i, part in enumerate(parts[1:])
+    )
+
+
+# Pygments token spans for text drawn in the code's own colour: plain names (`n`, the theme's colour for
+# them is the code colour), whitespace (`w`, no colour) and, with extra.css, operators and punctuation
+# (`o`, `p`). Long pages carry thousands of them; each is an element to style and lay out on every load.
+UNSTYLED_TOKEN = re.compile(r'<span class="[nwop]">([^<]*)</span>')
 
 
 def lighter_code(content: str) -> str:
-    """The same highlighted code with fewer elements: unstyled token spans dropped, adjacent same-colour
-    operator and punctuation spans merged into one (the text and every colour stay as they were)."""
-    content = UNSTYLED_TOKEN.sub(r"\1", content).replace('<span class="o">', '<span class="p">')
-    return PUNCTUATION_RUN.sub(
-        lambda m: '<span class="p">' + m.group(1).replace('</span><span class="p">', "") + "</span>", content
-    )
+    """The same highlighted code with fewer elements: the spans of tokens drawn in the code colour removed
+    (the text and every other token's colour stay as they were)."""
+    return UNSTYLED_TOKEN.sub(r"\1", content)
 
 
 # mkdocs-jupyter's MathJax slot, left empty (it fetches nothing and renders nothing), and
