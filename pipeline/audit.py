@@ -6,8 +6,9 @@ Serves site/ on loopback with gzip, as GitHub Pages serves it (pipeline.serve). 
 once in Debian's Chromium to count its DOM elements and the bytes a first visit downloads (a cheap
 proxy the browser tests also check); then Lighthouse's default mobile audit runs on the heaviest
 pages, one at a time (in parallel they would slow each other down on two cores and score lower).
-Results go to benchmarks/results/audit.json; the README's table is rendered from that file
-(``--readme``). Exits 1, naming each page and target it misses, when a page is below a target.
+Results go to benchmarks/results/audit.json and the README's table is rendered from that file
+(``--readme`` renders it again without measuring). Exits 1 when a page is below a target, naming
+each page and the target it misses.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import platform
 import re
 import subprocess
@@ -123,30 +125,17 @@ def misses(path: str, row: dict[str, int]) -> list[str]:
 
 
 def versions() -> dict[str, str]:
-    """Where the audit ran: Chromium, Lighthouse, CPU and core count."""
+    """Where the audit ran: Chromium, Lighthouse, CPU model and core count."""
 
     def out(*cmd: str) -> str:
-        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        return done.stdout.strip()
+        return subprocess.run(cmd, capture_output=True, text=True, check=False).stdout.strip()
 
-    cpu = (
-        next(
-            (
-                line.split(":", 1)[1].strip()
-                for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")
-            ),
-            platform.machine(),
-        )
-        if Path("/proc/cpuinfo").is_file()
-        else ""
-    )
-    import os
-
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").is_file() else ""
+    models = [line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")]
     return {
         "chromium": out("/usr/bin/chromium", "--version"),
         "lighthouse": out(str(LIGHTHOUSE), "--version"),
-        "cpu": cpu,
+        "cpu": models[0] if models else platform.machine(),
         "cores": str(os.cpu_count()),
     }
 
@@ -219,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(record, indent=1) + "\n")
+    if args.out == RESULT:
+        write_readme(record)
     print(render(record))
     failed = [m for path, row in weights.items() for m in misses(path, row)]
     for message in failed:
