@@ -147,11 +147,10 @@ kingma_ba = (1 - beta1) / np.sqrt(1 - beta2)  # Kingma & Ba's bound for this cas
 sparse = rng.standard_normal((steps, n)) * (rng.random((steps, n)) < 0.01)
 growing = rng.uniform(1.0, 1.15, n) ** t[:, None]  # up to 1.15^2000, about 1e121: no overflow
 grads = np.concatenate([rng.standard_normal((steps, n)), rng.standard_cauchy((steps, n)), sparse, growing], axis=1)
-grads[0] = 1.0  # a nonzero first gradient, so that no move is 0 / 0
+grads[0] = np.ones(grads.shape[1])  # a nonzero first gradient, so that no move is 0 / 0
 moves = np.abs(adam_moves(grads, beta1, beta2))
 worst = moves.max(axis=1)  # the largest move at each step over the 4 n sequences
-spike = np.zeros((steps, 1))
-spike[[0, -1]] = 1.0  # one gradient at the start, the next at the last step
+spike = ((t == 1) | (t == steps)).astype(float)[:, None]  # one gradient at the start, the next at the last step
 spike_move = abs(adam_moves(spike, beta1, beta2)[-1, 0])
 extreme = abs(adam_moves((beta2 / beta1) ** t[:, None], beta1, beta2)[:, 0])  # grows by beta2 / beta1 per step
 print(f"largest move at step {steps:,} over {grads.shape[1]:,} random sequences: {worst[-1]:.2f} lr")
