@@ -82,4 +82,4 @@ def test_torch_claim_fails_when_adam_and_adamw_swap() -> None:
 
 
 def test_no_loss_claim_fails_if_adamw_decay_were_not_scaled_by_lr() -> None:
-    break_claim(PAGE, "wd-no-loss", "(1 - lr * lam) ** t, rtol=tolerance)", "(1 - lam / 1000) ** t, rtol=tolerance)")
+    break_claim(PAGE, "wd-no-loss", "(1 - lr * lam) ** t, rtol=tolerance)", "(1 - lam) ** t, rtol=tolerance)")
