@@ -266,7 +266,7 @@ def v_max_active(C: float, steps: int, beta2: float) -> float:
 
 
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-steps_torch, tolerance = 3000, 1e-12
+steps_torch, tolerance = 1500, 1e-12
 gap = 0.0
 for amsgrad in [False, True]:
     ours = adam_1d(C, lrs[:steps_torch], beta2, amsgrad)
