@@ -153,9 +153,14 @@ worst = moves.max(axis=1)  # the largest move at each step over the 4 n sequence
 spike = ((t == 1) | (t == steps)).astype(float)[:, None]  # one gradient at the start, the next at the last step
 spike_move = abs(adam_moves(spike, beta1, beta2)[-1, 0])
 extreme = abs(adam_moves((beta2 / beta1) ** t[:, None], beta1, beta2)[:, 0])  # grows by beta2 / beta1 per step
+# Kingma & Ba's other case, 1 - beta1 <= sqrt(1 - beta2), where their bound is the learning rate itself:
+beta2_short = 0.99
+kingma_ba_short = (1 - beta1) / np.sqrt(1 - beta2_short)  # = 1: their bound is lr
+extreme_short = abs(adam_moves((beta2_short / beta1) ** t[:, None], beta1, beta2_short)[-1, 0])
 print(f"largest move at step {steps:,} over {grads.shape[1]:,} random sequences: {worst[-1]:.2f} lr")
 print(f"bound at step {steps:,}: {bound[-1]:.2f} lr (as t grows: {limit:.2f} lr); gradients growing")
 print(f"by beta2 / beta1 per step reach it; a lone gradient after zeros moves {spike_move:.2f} lr")
+print(f"with beta2 = {beta2_short}: such a gradient moves {extreme_short:.2f} lr")
 # claim: adam-step-bound [sequences=grads.shape[1] steps=steps]
 assert np.all(np.isfinite(moves)) and np.all(worst <= bound * (1 + tolerance))  # never above the bound
 assert np.abs(extreme / bound - 1).max() < tolerance  # and the bound is reached, at every step
@@ -163,6 +168,8 @@ assert np.all(np.diff(bound) > 0) and bound[-1] < limit  # it rises toward its l
 # claim: adam-step-exceeds-lr
 assert extreme.max() > 2 * kingma_ba and worst.max() > kingma_ba  # twice Kingma & Ba's case-1 bound...
 assert spike_move < kingma_ba  # ...which the lone gradient it describes does stay under
+assert kingma_ba_short <= 1 and extreme_short > 2 * kingma_ba_short  # and twice lr where they bound it by lr
+assert abs(extreme_short / step_bound(steps, beta1, beta2_short) - 1) < tolerance  # B_t again
 # --8<-- [end:bound]
 
 # --8<-- [start:amsgrad]
