@@ -198,3 +198,48 @@ for lam in lams:
         f"weight_decay {lam:g}: after {steps} steps AdamW keeps {adamw[lam][-1]:.4f}, Adam (L2) {adam_l2[lam][-1]:.4f}"
     )
 # --8<-- [end:no-loss]
+
+# --8<-- [start:momentum]
+import numpy as np
+import torch
+
+
+def momentum_decay(c: np.ndarray, lr: float, beta: float, lam: float, decay: float, steps: int) -> np.ndarray:
+    """Heavy ball on f(x) = |x - c|^2 / 2 (PyTorch's buffer form) with an L2 term lam x added to the gradient
+    before the buffer, and the weights shrunk by (1 - decay) outside it (SGDW, Loshchilov & Hutter)."""
+    x, b, path = np.zeros_like(c), np.zeros_like(c), []
+    for _ in range(steps):
+        b = beta * b + (x - c) + lam * x
+        x = (1 - decay) * x - lr * b
+        path.append(x)
+    return np.array(path)
+
+
+def torch_momentum(c: np.ndarray, lr: float, beta: float, lam: float, steps: int, device: str) -> np.ndarray:
+    """torch.optim.SGD(momentum=beta, weight_decay=lam) on f, in float64 on `device`."""
+    target = torch.tensor(c, device=device)
+    x = torch.zeros_like(target, requires_grad=True)
+    opt, path = torch.optim.SGD([x], lr=lr, momentum=beta, weight_decay=lam), []
+    for _ in range(steps):
+        opt.zero_grad()
+        ((x - target) ** 2 / 2).sum().backward()
+        opt.step()
+        path.append(x.detach().cpu().numpy().copy())
+    return np.array(path)
+
+
+devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+c, lr, beta, lam, steps, tolerance = np.linspace(-4, 4, 33), 0.05, 0.9, 0.5, 600, 1e-12
+l2 = momentum_decay(c, lr, beta, lam, 0.0, steps)  # PyTorch's weight_decay: inside the velocity
+sgdw = momentum_decay(c, lr, beta, 0.0, lr * lam, steps)  # decoupled, at the rate that matches plain SGD
+sgdw_end = momentum_decay(c, lr, beta, 0.0, lr * lam / (1 - beta), steps)  # decoupled, rescaled by 1 / (1 - beta)
+path_gap = np.abs(l2 - sgdw_end).max()
+print(f"momentum {beta}: L2 ends at c / (1 + {lam}); decoupled decay {lr * lam:g} at c / (1 + {(1 - beta) * lam:g})")
+print(f"decoupled decay {lr * lam / (1 - beta):g} ends where L2 does, but the paths differ by up to {path_gap:.2f}")
+# claim: wd-momentum [devices=devices]
+assert np.abs(l2[-1] - c / (1 + lam)).max() < tolerance  # L2 inside the velocity: the penalized minimizer
+assert np.abs(sgdw[-1] - c / (1 + (1 - beta) * lam)).max() < tolerance  # decoupled: a (1 - beta) times weaker one
+assert np.abs(sgdw_end[-1] - l2[-1]).max() < tolerance and path_gap > 0.1  # same end, different path
+for device in devices:
+    assert np.abs(torch_momentum(c, lr, beta, lam, steps, device) - l2).max() < tolerance * np.abs(l2).max()
+# --8<-- [end:momentum]

@@ -83,3 +83,21 @@ def test_torch_claim_fails_when_adam_and_adamw_swap() -> None:
 
 def test_no_loss_claim_fails_if_adamw_decay_were_not_scaled_by_lr() -> None:
     break_claim(PAGE, "wd-no-loss", "(1 - lr * lam) ** t, rtol=tolerance)", "(1 - lam) ** t, rtol=tolerance)")
+
+
+def test_momentum_l2_matches_torch_on_device(device: str) -> None:
+    """Claim wd-momentum on each device: PyTorch's SGD carries weight_decay in its velocity."""
+    ns = run_section("weight_decay", "momentum")
+    c = np.array([-1.0, 0.5, 3.0])
+    ours = ns["momentum_decay"](c, 0.02, 0.8, 0.3, 0.0, 150)
+    assert np.abs(ns["torch_momentum"](c, 0.02, 0.8, 0.3, 150, device) - ours).max() < 1e-12
+
+
+def test_momentum_claim_fails_when_the_decay_is_not_rescaled() -> None:
+    """Decoupled decay at lr * lam (no 1 / (1 - beta)) does not end where L2 does."""
+    break_claim(
+        PAGE,
+        "wd-momentum",
+        "sgdw_end = momentum_decay(c, lr, beta, 0.0, lr * lam / (1 - beta), steps)",
+        "sgdw_end = momentum_decay(c, lr, beta, 0.0, lr * lam, steps)",
+    )
