@@ -231,7 +231,7 @@ ax.plot(t, ams_path[:, shown], color="C0", lw=1, label=f"AMSGrad, C = {C[shown]:
 ax.axhline(-1, color="0.3", ls=":", lw=1)
 ax.set(xscale="log", xlabel="step t", ylabel="iterate x_t", ylim=(-1.1, 1.1))
 ax.set_title("f_t = C x at t = 1, 4, 7, ..., else -x, on [-1, 1]: the minimizer is x = -1")
-ax.legend(loc="center left")
+ax.legend(loc="upper left")
 fig.tight_layout()
 fig.savefig("adam-amsgrad.svg")
 late = t > steps // 10
