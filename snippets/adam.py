@@ -189,6 +189,15 @@ def adam_1d(C: np.ndarray, lrs: np.ndarray, beta2: np.ndarray, amsgrad: bool, ep
     return np.array(path)  # x_1 .. x_T, the points at which each f_t is played
 
 
+def ogd_1d(C: np.ndarray, lrs: np.ndarray) -> np.ndarray:
+    """Projected online gradient descent on the same problem: x <- clip(x - lr g, -1, 1)."""
+    x, path = np.zeros_like(C), []
+    for t, lr in enumerate(lrs, start=1):
+        path.append(x)
+        x = np.clip(x - lr * (C if t % 3 == 1 else -np.ones_like(C)), -1, 1)
+    return np.array(path)
+
+
 def average_regret(C: np.ndarray, path: np.ndarray) -> np.ndarray:
     """R_T / T: the mean of f_t(x_t) minus that of the best fixed point x = -1, for f_t = C x or -x."""
     t = np.arange(1, len(path) + 1)[:, None]
@@ -204,6 +213,8 @@ lrs = alpha / np.sqrt(np.arange(1, steps + 1))  # alpha_t = alpha / sqrt(t), alp
 adam_path, ams_path = adam_1d(C, lrs, beta2, amsgrad=False), adam_1d(C, lrs, beta2, amsgrad=True)
 worst_possible = 2 * (C - 2) / 3  # the average regret of sitting at x = +1
 adam_regret, ams_regret = average_regret(C, adam_path), average_regret(C, ams_path)
+ogd_path = ogd_1d(C, lrs)
+ogd_regret = average_regret(C, ogd_path)
 ams_early = average_regret(C, ams_path[: steps // 10])
 late = 3 * (steps // 30)  # from the first tenth of the run on, at a step t = 1 (mod 3)
 adam_floor = adam_path[late:].min()
@@ -211,12 +222,14 @@ for c, a, b, x_a, x_b in zip(C, adam_regret, ams_regret, adam_path[-1], ams_path
     print(
         f"C = {c:2.0f}: Adam ends at x = {x_a:+.3f}, R_T/T = {a:.3f}; AMSGrad ends at x = {x_b:+.3f}, R_T/T = {b:.4f}"
     )
+print(f"projected online gradient descent: R_T/T = {', '.join(f'{r:.4f}' for r in ogd_regret)}")
 # claim: adam-nonconvergence [steps=steps]
 assert np.all(alpha < np.sqrt(1 - beta2)) and np.all(C > 2)  # Reddi et al.'s conditions
 assert np.all(adam_path[late::3] == 1) and adam_floor > 0.99  # Adam sits at the worst point of the box...
 assert np.all(adam_regret > share * worst_possible)  # ...and its average regret is nearly the worst possible
 assert np.all(ams_path[-1] < near_min)  # AMSGrad reaches the minimizer x = -1...
 assert np.all(ams_regret < tiny * worst_possible) and np.all(ams_regret < ams_early / falls)  # and R_T/T falls
+assert np.all(ogd_path[-1] < near_min) and np.all(ogd_regret < tiny * worst_possible)  # so does plain OGD
 # --8<-- [end:amsgrad]
 
 # --8<-- [start:figure]
@@ -228,6 +241,7 @@ fig, ax = plt.subplots(figsize=(7, 3.6))
 t = np.arange(1, steps + 1)
 ax.plot(t, adam_path[:, shown], color="C3", lw=1, label=f"Adam, C = {C[shown]:g}")
 ax.plot(t, ams_path[:, shown], color="C0", lw=1, label=f"AMSGrad, C = {C[shown]:g}")
+ax.plot(t, ogd_path[:, shown], color="C2", lw=1, ls="--", label=f"online gradient descent, C = {C[shown]:g}")
 ax.axhline(-1, color="0.3", ls=":", lw=1)
 ax.set(xscale="log", xlabel="step t", ylabel="iterate x_t", ylim=(-1.1, 1.1))
 ax.set_title("f_t = C x at t = 1, 4, 7, ..., else -x, on [-1, 1]: the minimizer is x = -1")
@@ -236,9 +250,10 @@ fig.tight_layout()
 fig.savefig("adam-amsgrad.svg")
 late = t > steps // 10
 adam_low, ams_high = adam_path[late, shown].min(), ams_path[late, shown].max()
+ogd_end = ogd_path[-1, shown]
 # What the alt text says: after the first tenth of the run Adam never goes below adam_low > 0, AMSGrad never
-# above ams_high < -0.9.
-assert adam_low > 0 and ams_high < -0.9
+# above ams_high < -0.9; online gradient descent ends below -0.99.
+assert adam_low > 0 and ams_high < -0.9 and ogd_end < -0.99
 # --8<-- [end:figure]
 
 # --8<-- [start:amsgrad-torch]
