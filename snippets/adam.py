@@ -80,7 +80,7 @@ for setting in settings:
         theirs = torch_adam(logistic_grad, np.zeros(10), lrs, device, **kw)
         worst = max(worst, np.abs(ours - theirs).max())
         # claim: adam-torch [devices=devices settings=len(settings)]
-        assert np.abs(ours - theirs).max() < tolerance * np.abs(ours).max()
+        assert np.all(np.abs(ours - theirs) <= tolerance * np.abs(ours))  # relative, coordinate by coordinate
 assert np.abs(ours[-1] - ours[0]).max() > 0.1  # the run goes somewhere: the check compares moving iterates
 print(f"{len(settings)} settings, {steps} steps on {devices}: largest gap to torch.optim.Adam below {tolerance:.0e}")
 # --8<-- [end:adam]
@@ -112,14 +112,17 @@ print(f"corrected: every move is lr; uncorrected: first move {first:.2f} lr, pea
 print(f"uncorrected moves first come within {near:.0%} of lr at step {settled:,}")
 # claim: adam-bias-correction
 assert np.all(np.abs(corrected + np.sign(slopes)) < tolerance)  # exactly lr, downhill, at every step
-assert np.allclose(ratio[:, None], np.abs(raw), rtol=tolerance)  # uncorrected: the same in every coordinate
-assert np.allclose(ratio, (1 - beta1**t) / np.sqrt(1 - beta2**t), rtol=1e-9)  # (1 - beta1^t) / sqrt(1 - beta2^t)
+assert np.allclose(ratio[:, None], np.abs(raw), rtol=tolerance, atol=0)  # uncorrected: the same in every coordinate
+assert np.allclose(
+    ratio, (1 - beta1**t) / np.sqrt(1 - beta2**t), rtol=1e-9, atol=0
+)  # (1 - beta1^t) / sqrt(1 - beta2^t)
 assert abs(first - (1 - beta1) / np.sqrt(1 - beta2)) < tolerance and peak > 6 and 1 < peak_at < 100
 assert settled > 1000 and np.all(ratio[: settled - 1] > 1 + near)  # too large for over a thousand steps
 # --8<-- [end:bias]
 
 # --8<-- [start:bound]
 import numpy as np
+import torch
 
 
 def adam_moves(grads: np.ndarray, beta1: float, beta2: float) -> np.ndarray:
@@ -128,6 +131,20 @@ def adam_moves(grads: np.ndarray, beta1: float, beta2: float) -> np.ndarray:
     for t, g in enumerate(grads, start=1):
         m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
         moves.append(-(m / (1 - beta1**t)) / np.sqrt(v / (1 - beta2**t)))
+    return np.array(moves)
+
+
+def torch_moves(grads: np.ndarray, beta1: float, beta2: float) -> np.ndarray:
+    """The same moves taken by torch.optim.Adam (lr = 1, eps = 0): x is reset to 0 before each step, so x after it
+    is the move."""
+    x = torch.zeros(grads.shape[1], dtype=torch.float64, requires_grad=True)
+    opt, moves = torch.optim.Adam([x], lr=1.0, betas=(beta1, beta2), eps=0.0), []
+    for g in grads:
+        with torch.no_grad():
+            x.zero_()
+        x.grad = torch.as_tensor(g)
+        opt.step()
+        moves.append(x.detach().numpy().copy())
     return np.array(moves)
 
 
@@ -150,25 +167,37 @@ grads = np.concatenate([rng.standard_normal((steps, n)), rng.standard_cauchy((st
 grads[0] = np.ones(grads.shape[1])  # a nonzero first gradient, so that no move is 0 / 0
 moves = np.abs(adam_moves(grads, beta1, beta2))
 worst = moves.max(axis=1)  # the largest move at each step over the 4 n sequences
-spike = ((t == 1) | (t == steps)).astype(float)[:, None]  # one gradient at the start, the next at the last step
-spike_move = abs(adam_moves(spike, beta1, beta2)[-1, 0])
-extreme = abs(adam_moves((beta2 / beta1) ** t[:, None], beta1, beta2)[:, 0])  # grows by beta2 / beta1 per step
+family = ["Gaussian", "Cauchy", "sparse", "geometric"][int(np.argmax(moves[-1])) // n]  # where the largest is
+others = moves[-1, : 3 * n].max() / bound[-1]  # the largest last move of the other three families, over the bound
+spike = (t == steps).astype(float)[:, None]  # Kingma & Ba's case: zero at every step but the last
+with np.errstate(invalid="ignore"):  # before the gradient arrives, m / sqrt(v) is 0 / 0
+    spike_move = abs(adam_moves(spike, beta1, beta2)[-1, 0])
+growth = (beta2 / beta1) ** t[:, None]  # a gradient that grows by beta2 / beta1 per step
+extreme = abs(adam_moves(growth, beta1, beta2)[:, 0])
+# adam_moves is Adam: torch.optim.Adam takes the same moves on some of the sequences (every 100th and the growing one).
+sample = np.concatenate([grads[:, ::100], growth], axis=1)
+torch_gap = np.abs(torch_moves(sample, beta1, beta2) / adam_moves(sample, beta1, beta2) - 1).max()
 # Kingma & Ba's other case, 1 - beta1 <= sqrt(1 - beta2), where their bound is the learning rate itself:
 beta2_short = 0.99
-kingma_ba_short = (1 - beta1) / np.sqrt(1 - beta2_short)  # = 1: their bound is lr
+kingma_ba_short = (1 - beta1) / np.sqrt(1 - beta2_short)  # = 1: their equality case, where they write |step| < lr
 extreme_short = abs(adam_moves((beta2_short / beta1) ** t[:, None], beta1, beta2_short)[-1, 0])
-print(f"largest move at step {steps:,} over {grads.shape[1]:,} random sequences: {worst[-1]:.2f} lr")
+print(f"largest move at step {steps:,} over {grads.shape[1]:,} random sequences: {worst[-1]:.2f} lr ({family})")
 print(f"bound at step {steps:,}: {bound[-1]:.2f} lr (as t grows: {limit:.2f} lr); gradients growing")
 print(f"by beta2 / beta1 per step reach it; a lone gradient after zeros moves {spike_move:.2f} lr")
 print(f"with beta2 = {beta2_short}: such a gradient moves {extreme_short:.2f} lr")
 # claim: adam-step-bound [sequences=grads.shape[1] steps=steps]
+assert torch_gap < tolerance  # the moves are torch.optim.Adam's
 assert np.all(np.isfinite(moves)) and np.all(worst <= bound * (1 + tolerance))  # never above the bound
+assert family == "geometric" and others < 0.5  # the largest last move: a growth rate near beta2 / beta1
 assert np.abs(extreme / bound - 1).max() < tolerance  # and the bound is reached, at every step
 assert np.all(np.diff(bound) > 0) and bound[-1] < limit  # it rises toward its limit
 # claim: adam-step-exceeds-lr
 assert extreme.max() > 2 * kingma_ba and worst.max() > kingma_ba  # twice Kingma & Ba's case-1 bound...
-assert spike_move < kingma_ba  # ...which the lone gradient it describes does stay under
-assert kingma_ba_short <= 1 and extreme_short > 2 * kingma_ba_short  # and twice lr where they bound it by lr
+lone = kingma_ba * np.sqrt(1 - beta2**steps) / (1 - beta1**steps)  # zeros, then one gradient: K sqrt(c2) / c1
+assert abs(spike_move / lone - 1) < tolerance and spike_move < kingma_ba  # ...which their sparse case stays under
+assert (
+    abs(kingma_ba_short - 1) < tolerance and extreme_short > 2
+)  # twice lr in their equality case, 1 - beta1 = sqrt(1 - beta2)
 assert abs(extreme_short / step_bound(steps, beta1, beta2_short) - 1) < tolerance  # B_t again
 # --8<-- [end:bound]
 
@@ -208,6 +237,7 @@ def average_regret(C: np.ndarray, path: np.ndarray) -> np.ndarray:
 
 C = np.array([3.0, 5.0, 10.0, 20.0])  # any C > 2; Reddi et al. take beta2 = 1 / (1 + C^2)
 beta2, alpha, steps, share, tiny, falls, near_min = 1 / (1 + C**2), 0.1, 30_000, 0.99, 0.02, 5, -0.999
+ogd_falls = 3  # a regret of order sqrt(T) makes R_T / T fall by sqrt(10) per tenfold T
 c_list = ", ".join(f"{c:g}" for c in C)
 lrs = alpha / np.sqrt(np.arange(1, steps + 1))  # alpha_t = alpha / sqrt(t), alpha < sqrt(1 - beta2)
 adam_path, ams_path = adam_1d(C, lrs, beta2, amsgrad=False), adam_1d(C, lrs, beta2, amsgrad=True)
@@ -215,7 +245,7 @@ worst_possible = 2 * (C - 2) / 3  # the average regret of sitting at x = +1
 adam_regret, ams_regret = average_regret(C, adam_path), average_regret(C, ams_path)
 ogd_path = ogd_1d(C, lrs)
 ogd_regret = average_regret(C, ogd_path)
-ams_early = average_regret(C, ams_path[: steps // 10])
+ams_early, ogd_early = average_regret(C, ams_path[: steps // 10]), average_regret(C, ogd_path[: steps // 10])
 late = 3 * (steps // 30)  # from the first tenth of the run on, at a step t = 1 (mod 3)
 adam_floor = adam_path[late:].min()
 for c, a, b, x_a, x_b in zip(C, adam_regret, ams_regret, adam_path[-1], ams_path[-1], strict=True):
@@ -229,7 +259,8 @@ assert np.all(adam_path[late::3] == 1) and adam_floor > 0.99  # Adam sits at the
 assert np.all(adam_regret > share * worst_possible)  # ...and its average regret is nearly the worst possible
 assert np.all(ams_path[-1] < near_min)  # AMSGrad reaches the minimizer x = -1...
 assert np.all(ams_regret < tiny * worst_possible) and np.all(ams_regret < ams_early / falls)  # and R_T/T falls
-assert np.all(ogd_path[-1] < near_min) and np.all(ogd_regret < tiny * worst_possible)  # so does plain OGD
+assert np.all(ogd_path[-1] < near_min) and np.all(ogd_regret < tiny * worst_possible)  # so does plain OGD,
+assert np.all(ogd_regret < ogd_early / ogd_falls)  # and its R_T/T falls too
 # --8<-- [end:amsgrad]
 
 # --8<-- [start:figure]
@@ -303,3 +334,42 @@ print(f"torch.optim.Adam with and without amsgrad on {devices}: largest gap belo
 print(f"AMSGrad's max is larger than v at {active:.0%} of the steps or more")
 assert active > 0.5  # the max is not idle: AMSGrad and Adam take different steps most of the time
 # --8<-- [end:amsgrad-torch]
+
+# --8<-- [start:amsgrad-regrow]
+import numpy as np
+import torch
+
+
+def torch_amsgrad_steps(grads: np.ndarray, beta2: float) -> np.ndarray:
+    """The steps of torch.optim.Adam(amsgrad=True, betas=(0, beta2), lr=1, eps=0) for fixed gradients (x reset to 0
+    before each step, so x after it is minus the step)."""
+    x = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    opt, steps = torch.optim.Adam([x], lr=1.0, betas=(0.0, beta2), eps=0.0, amsgrad=True), []
+    for g in grads:
+        with torch.no_grad():
+            x.zero_()
+        x.grad = torch.tensor([g], dtype=torch.float64)
+        opt.step()
+        steps.append(-x.item())
+    return np.array(steps)
+
+
+def reddi_amsgrad_steps(grads: np.ndarray, beta2: float) -> np.ndarray:
+    """The same steps in Reddi et al.'s Algorithm 2 (beta1 = 0, lr = 1): g / sqrt(max v), no bias correction."""
+    v = np.zeros(len(grads))
+    for t, g in enumerate(grads):
+        v[t] = beta2 * (v[t - 1] if t else 0.0) + (1 - beta2) * g * g
+    return grads / np.sqrt(np.maximum.accumulate(v))
+
+
+beta2, steps, big, small, tolerance = 0.999, 3000, 1.0, 0.01, 1e-12
+grads = np.where(np.arange(1, steps + 1) == 1, big, small)  # one large gradient, then small ones
+per_grad = torch_amsgrad_steps(grads, beta2) / grads  # the step size: the step per unit of gradient
+reddi = reddi_amsgrad_steps(grads, beta2) / grads
+growth, most = per_grad[-1] / per_grad[1], 1 / np.sqrt(1 - beta2)
+print(f"torch.optim.Adam(amsgrad=True): step per unit gradient grows {growth:.1f}-fold from step 2 to {steps:,}")
+print(f"Reddi et al.'s Algorithm 2: constant from step 2 on; largest possible growth 1 / sqrt(1 - beta2) = {most:.1f}")
+# claim: adam-amsgrad-regrows
+assert np.all(np.diff(per_grad[1:]) > 0) and growth > 20  # PyTorch's AMSGrad step size grows back at every step
+assert growth < most and np.abs(reddi[1:] / reddi[1] - 1).max() < tolerance  # Algorithm 2: it never grows back
+# --8<-- [end:amsgrad-regrow]

@@ -57,12 +57,23 @@ def test_step_bound_is_one_at_the_first_step_and_kingma_ba_at_a_lone_gradient() 
     assert limit == pytest.approx(0.1 / np.sqrt(0.001) / np.sqrt(1 - 0.81 / 0.999), rel=1e-12)
 
 
-def test_adam_torch_claim_fails_when_torch_uses_amsgrad_everywhere() -> None:
+def test_adam_torch_claim_fails_when_torch_adds_an_l2_term() -> None:
     break_claim(
         PAGE,
         "adam-torch",
         "theirs = torch_adam(logistic_grad, np.zeros(10), lrs, device, **kw)",
         "theirs = torch_adam(logistic_grad, np.zeros(10), lrs, device, **kw, weight_decay=0.1)",
+    )
+
+
+def test_adam_torch_claim_fails_on_a_gap_small_against_the_largest_iterate() -> None:
+    """An error of 1e-13 times the run's largest |x|, in every coordinate (the small ones too), is caught: the
+    tolerance is relative to each coordinate of each iterate, not to the whole run."""
+    break_claim(
+        PAGE,
+        "adam-torch",
+        "theirs = torch_adam(logistic_grad, np.zeros(10), lrs, device, **kw)",
+        "theirs = torch_adam(logistic_grad, np.zeros(10), lrs, device, **kw) + 1e-13 * np.abs(ours).max()",
     )
 
 
@@ -81,8 +92,8 @@ def test_exceeds_claim_fails_when_the_gradient_does_not_grow() -> None:
     break_claim(
         PAGE,
         "adam-step-exceeds-lr",
-        "extreme = abs(adam_moves((beta2 / beta1) ** t[:, None]",
-        "extreme = abs(adam_moves(1.0 + 0 * t[:, None]",
+        "growth = (beta2 / beta1) ** t[:, None]",
+        "growth = 1.0 + 0 * t[:, None]",
     )
 
 
@@ -96,4 +107,38 @@ def test_nonconvergence_claim_fails_when_adam_remembers_the_large_gradient() -> 
 def test_amsgrad_torch_claim_fails_when_torch_skips_the_max() -> None:
     break_claim(
         PAGE, "adam-amsgrad-torch", "betas=(0.0, beta2), amsgrad=amsgrad)", "betas=(0.0, beta2), amsgrad=False)"
+    )
+
+
+def test_bound_claim_fails_when_the_helper_drops_the_first_moment_correction() -> None:
+    """Dropped in the helper and in B_t alike, the bound still holds and is reached; torch.optim.Adam catches it."""
+    break_claim(PAGE, "adam-step-bound", "(1 - beta1**t)", "1")
+
+
+def test_exceeds_claim_fails_with_a_gradient_at_the_first_step_as_well() -> None:
+    """Kingma & Ba's sparse case has zero gradients before the last one; a first gradient too is another case."""
+    break_claim(
+        PAGE,
+        "adam-step-exceeds-lr",
+        "spike = (t == steps).astype(float)",
+        "spike = ((t == 1) | (t == steps)).astype(float)",
+    )
+
+
+def test_nonconvergence_claim_fails_when_online_gradient_descent_uses_a_constant_step() -> None:
+    """With a constant step online gradient descent's average regret no longer falls as claimed."""
+    break_claim(PAGE, "adam-nonconvergence", "ogd_path = ogd_1d(C, lrs)", "ogd_path = ogd_1d(C, np.full(steps, 0.01))")
+
+
+def test_regrows_claim_fails_for_plain_adam() -> None:
+    """Without the maximum (plain Adam) the step size grows by more than the bias correction allows."""
+    break_claim(PAGE, "adam-amsgrad-regrows", "eps=0.0, amsgrad=True)", "eps=0.0, amsgrad=False)")
+
+
+def test_regrows_claim_fails_if_reddis_amsgrad_were_bias_corrected() -> None:
+    break_claim(
+        PAGE,
+        "adam-amsgrad-regrows",
+        "np.sqrt(np.maximum.accumulate(v))",
+        "np.sqrt(np.maximum.accumulate(v) / (1 - beta2 ** np.arange(1, len(grads) + 1)))",
     )
