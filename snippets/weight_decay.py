@@ -52,7 +52,7 @@ print(f"decoupled decay {lam} per step instead: the iterates differ by up to {ap
 assert same < tolerance and apart > 0.5
 assert np.abs(coupled[-1] - c / (1 + lam)).max() < tolerance  # both end at the penalized minimizer
 for device in devices:
-    assert np.abs(torch_sgd(c, lr, lam, steps, device) - coupled).max() < tolerance * np.abs(coupled).max()
+    assert np.all(np.abs(torch_sgd(c, lr, lam, steps, device) - coupled) <= tolerance * np.abs(coupled))
 # --8<-- [end:sgd]
 
 # --8<-- [start:adam]
@@ -89,6 +89,9 @@ small = (np.abs(c) <= 1) & (c != 0)  # the coordinates with a small optimum c
 kept = (adamw_end[small] / c[small]).min()  # AdamW's end over c where c is small
 print(f"Adam + L2 ends within {np.abs(l2_end - ridge).max():.0e} of c / (1 + {lam})")
 largest = np.abs(adamw_end).max()
+to_box = np.abs(adamw_end - np.clip(c, -1 / lam, 1 / lam))  # to the l-infinity constrained minimizer
+box_gap = to_box.max()
+assert abs(abs(c[np.argmax(to_box)]) - 1 / lam) < 0.5  # the largest gap: where |c| is near 1 / lam
 print(f"AdamW keeps at least {kept:.1%} of c where |c| <= 1 (L2: {1 / (1 + lam):.1%}); largest |x|: {largest:.3f}")
 print(f"no L2 coefficient matches AdamW: the closest, {best_lam:.2f}, is {best_gap:.2f} away")
 # claim: wd-adam-differs
@@ -117,6 +120,8 @@ assert np.abs(l2_end - ridge).max() < tolerance and kept > 0.98 and np.abs(adamw
 # --8<-- [end:figure]
 
 # --8<-- [start:torch]
+from collections.abc import Callable
+
 import numpy as np
 import torch
 
@@ -134,7 +139,7 @@ def adam_decay_np(c: np.ndarray, lrs: np.ndarray, lam: float, decoupled: bool) -
     return np.array(path)
 
 
-def torch_decay(c: np.ndarray, lrs: np.ndarray, lam: float, optimizer: type, device: str) -> np.ndarray:
+def torch_decay(c: np.ndarray, lrs: np.ndarray, lam: float, optimizer: Callable, device: str) -> np.ndarray:
     """The same run with torch.optim.Adam or torch.optim.AdamW (weight_decay=lam), lr set every step."""
     target = torch.tensor(c, device=device)
     x = torch.zeros_like(target, requires_grad=True)
@@ -159,11 +164,40 @@ for optimizer, decoupled in runs.items():
         theirs = torch_decay(c, lrs, lam, optimizer, device)
         gap = max(gap, np.abs(ours - theirs).max())
         # claim: wd-adamw-torch [devices=devices]
-        assert np.abs(ours - theirs).max() < tolerance * np.abs(ours).max()
+        assert np.all(np.abs(ours - theirs) <= tolerance * np.abs(ours))  # relative, coordinate by coordinate
 swapped = np.abs(adam_decay_np(c, lrs, lam, True) - adam_decay_np(c, lrs, lam, False)).max()
 assert swapped > 0.1  # the two forms are far apart, so the match picks out the right one
 print(f"numpy = torch.optim.AdamW and torch.optim.Adam(weight_decay) on {devices}: gap below {tolerance:.0e}")
 # --8<-- [end:torch]
+
+# --8<-- [start:flag]
+import functools
+import inspect
+
+import numpy as np
+import torch
+
+# PyTorch's defaults for weight_decay, read from the installed version rather than typed here:
+defaults = {
+    opt.__name__: inspect.signature(opt).parameters["weight_decay"].default
+    for opt in (torch.optim.Adam, torch.optim.AdamW)
+}
+has_flag = "decoupled_weight_decay" in inspect.signature(torch.optim.Adam).parameters  # recent PyTorch versions
+print(f"default weight_decay: Adam {defaults['Adam']:g}, AdamW {defaults['AdamW']:g}")
+# claim: wd-adam-flag [devices=devices]
+assert has_flag, f"torch {torch.__version__} has no torch.optim.Adam(decoupled_weight_decay=...)"
+adam_decoupled = functools.partial(torch.optim.Adam, decoupled_weight_decay=True)
+flag_gap = max(
+    np.abs(torch_decay(c, lrs, lam, adam_decoupled, device) - torch_decay(c, lrs, lam, torch.optim.AdamW, device)).max()
+    for device in devices
+)
+coupled_gap = np.abs(
+    torch_decay(c, lrs, lam, torch.optim.Adam, "cpu") - torch_decay(c, lrs, lam, torch.optim.AdamW, "cpu")
+).max()
+print(f"Adam(decoupled_weight_decay=True) vs AdamW: largest gap {flag_gap:g}; without the flag: {coupled_gap:.2f}")
+assert flag_gap == 0 and coupled_gap > 0.1  # the flag makes Adam AdamW, bit for bit; without it they differ
+assert defaults["AdamW"] > 0 and defaults["Adam"] == 0  # AdamW decays by default, Adam does not
+# --8<-- [end:flag]
 
 # --8<-- [start:no-loss]
 import numpy as np
@@ -189,8 +223,10 @@ for device in devices:
     adam_l2 = {lam: decay_only(torch.optim.Adam, lam, lr, steps, device) for lam in lams}
     spread = max(np.abs(adam_l2[lam] - adam_l2[lams[0]]).max() for lam in lams)
     moves = np.array([-np.diff(adam_l2[lam], prepend=1.0) for lam in lams])  # Adam's moves toward zero
+    factors = {lam: adamw[lam] / np.concatenate([[1.0], adamw[lam][:-1]]) for lam in lams}  # x_t / x_{t-1}
     # claim: wd-no-loss [devices=devices]
-    assert all(np.allclose(adamw[lam], (1 - lr * lam) ** t, rtol=tolerance) for lam in lams)  # (1 - lr lam)^t
+    assert all(np.allclose(factors[lam], 1 - lr * lam, rtol=tolerance, atol=0) for lam in lams)  # each step
+    assert all(np.allclose(adamw[lam], (1 - lr * lam) ** t, rtol=tolerance, atol=0) for lam in lams)  # (1 - lr lam)^t
     assert np.all(moves > low * lr) and np.all(moves <= lr * (1 + tolerance))  # between low lr and lr, any lam
     assert spread < 1e-5 and adamw[lams[-1]][-1] < adamw[lams[0]][-1] / 100  # Adam: lam barely matters
 for lam in lams:
@@ -241,5 +277,5 @@ assert np.abs(l2[-1] - c / (1 + lam)).max() < tolerance  # L2 inside the velocit
 assert np.abs(sgdw[-1] - c / (1 + (1 - beta) * lam)).max() < tolerance  # decoupled: a (1 - beta) times weaker one
 assert np.abs(sgdw_end[-1] - l2[-1]).max() < tolerance and path_gap > 0.1  # same end, different path
 for device in devices:
-    assert np.abs(torch_momentum(c, lr, beta, lam, steps, device) - l2).max() < tolerance * np.abs(l2).max()
+    assert np.all(np.abs(torch_momentum(c, lr, beta, lam, steps, device) - l2) <= tolerance * np.abs(l2))
 # --8<-- [end:momentum]

@@ -41,7 +41,7 @@ def test_decay_only_on_device(device: str) -> None:
     """Claim wd-no-loss on each device: AdamW's factor per step is exactly 1 - lr * lam."""
     ns = run_section("weight_decay", "no-loss")
     sizes = ns["decay_only"](torch.optim.AdamW, 0.5, 0.01, 50, device)
-    assert np.allclose(sizes, (1 - 0.005) ** np.arange(1, 51), rtol=1e-12)
+    assert np.allclose(sizes, (1 - 0.005) ** np.arange(1, 51), rtol=1e-12, atol=0)
 
 
 def test_the_two_adam_helpers_agree() -> None:
@@ -82,7 +82,37 @@ def test_torch_claim_fails_when_adam_and_adamw_swap() -> None:
 
 
 def test_no_loss_claim_fails_if_adamw_decay_were_not_scaled_by_lr() -> None:
-    break_claim(PAGE, "wd-no-loss", "(1 - lr * lam) ** t, rtol=tolerance)", "(1 - lam) ** t, rtol=tolerance)")
+    break_claim(PAGE, "wd-no-loss", "lr * lam, rtol=tolerance", "lam, rtol=tolerance")
+
+
+def test_no_loss_claim_fails_for_a_factor_off_by_1e_11_per_step() -> None:
+    """A factor (1 - lr lam)(1 + 1e-11) per step, 5e-9 relative after the run: caught (no absolute tolerance)."""
+    break_claim(
+        PAGE,
+        "wd-no-loss",
+        "adamw = {lam: decay_only(torch.optim.AdamW, lam, lr, steps, device) for lam in lams}",
+        "adamw = {lam: decay_only(torch.optim.AdamW, lam, lr, steps, device) * (1 + 1e-11) ** t for lam in lams}",
+    )
+
+
+def test_adamw_torch_claim_fails_on_a_gap_small_against_the_largest_iterate() -> None:
+    """An error of 1e-13 times the run's largest |x| in every coordinate is caught: the tolerance is relative to
+    each coordinate of each iterate."""
+    break_claim(
+        PAGE,
+        "wd-adamw-torch",
+        "theirs = torch_decay(c, lrs, lam, optimizer, device)",
+        "theirs = torch_decay(c, lrs, lam, optimizer, device) + 1e-13 * np.abs(ours).max()",
+    )
+
+
+def test_flag_claim_fails_without_the_flag() -> None:
+    break_claim(
+        PAGE,
+        "wd-adam-flag",
+        "functools.partial(torch.optim.Adam, decoupled_weight_decay=True)",
+        "functools.partial(torch.optim.Adam, decoupled_weight_decay=False)",
+    )
 
 
 def test_momentum_l2_matches_torch_on_device(device: str) -> None:
