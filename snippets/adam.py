@@ -87,6 +87,7 @@ print(f"{len(settings)} settings, {steps} steps on {devices}: largest gap to tor
 
 # --8<-- [start:bias]
 import numpy as np
+import torch
 
 
 def adam_moves(grads: np.ndarray, beta1: float, beta2: float, correct: bool) -> np.ndarray:
@@ -99,10 +100,23 @@ def adam_moves(grads: np.ndarray, beta1: float, beta2: float, correct: bool) -> 
     return np.array(moves)
 
 
+def torch_moves(grads: np.ndarray, beta1: float, beta2: float) -> np.ndarray:
+    """The moves of torch.optim.Adam (lr = 1, eps = 0) for the same gradients: x is reset to 0 before each step."""
+    x = torch.zeros(grads.shape[1], dtype=torch.float64, requires_grad=True)
+    opt, moves = torch.optim.Adam([x], lr=1.0, betas=(beta1, beta2), eps=0.0), []
+    for g in grads:
+        with torch.no_grad():
+            x.zero_()
+        x.grad = torch.as_tensor(g)
+        opt.step()
+        moves.append(x.detach().numpy().copy())
+    return np.array(moves)
+
+
 beta1, beta2, steps, tolerance, near = 0.9, 0.999, 10_000, 1e-12, 0.01
 slopes = np.array([1e-6, 0.5, -3.0, 1e4])  # a constant gradient in each coordinate, of any size and sign
 grads = np.broadcast_to(slopes, (steps, slopes.size))
-corrected = adam_moves(grads, beta1, beta2, correct=True)
+corrected = torch_moves(grads, beta1, beta2)  # bias-corrected Adam, as torch.optim.Adam computes it
 raw = adam_moves(grads, beta1, beta2, correct=False)
 t = np.arange(1, steps + 1)
 ratio = np.abs(raw[:, 0])  # the uncorrected move in units of the learning rate (the same in every coordinate)
@@ -112,6 +126,7 @@ print(f"corrected: every move is lr; uncorrected: first move {first:.2f} lr, pea
 print(f"uncorrected moves first come within {near:.0%} of lr at step {settled:,}")
 # claim: adam-bias-correction
 assert np.all(np.abs(corrected + np.sign(slopes)) < tolerance)  # exactly lr, downhill, at every step
+assert np.all(np.abs(adam_moves(grads, beta1, beta2, correct=True) - corrected) < tolerance)  # the helper agrees
 assert np.allclose(ratio[:, None], np.abs(raw), rtol=tolerance, atol=0)  # uncorrected: the same in every coordinate
 assert np.allclose(
     ratio, (1 - beta1**t) / np.sqrt(1 - beta2**t), rtol=1e-9, atol=0

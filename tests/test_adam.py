@@ -142,3 +142,8 @@ def test_regrows_claim_fails_if_reddis_amsgrad_were_bias_corrected() -> None:
         "np.sqrt(np.maximum.accumulate(v))",
         "np.sqrt(np.maximum.accumulate(v) / (1 - beta2 ** np.arange(1, len(grads) + 1)))",
     )
+
+
+def test_bias_claim_fails_when_torch_runs_with_an_eps() -> None:
+    """The corrected moves come from torch.optim.Adam: an eps there shrinks the tiny-gradient coordinate's move."""
+    break_claim(PAGE, "adam-bias-correction", "eps=0.0), []", "eps=1e-6), []")
