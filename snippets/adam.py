@@ -107,7 +107,7 @@ def torch_moves(grads: np.ndarray, beta1: float, beta2: float) -> np.ndarray:
     for g in grads:
         with torch.no_grad():
             x.zero_()
-        x.grad = torch.as_tensor(g)
+        x.grad = torch.tensor(g)  # a copy: grads is a read-only broadcast
         opt.step()
         moves.append(x.detach().numpy().copy())
     return np.array(moves)
