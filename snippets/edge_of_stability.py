@@ -31,7 +31,7 @@ def hvp(p: Params, X: np.ndarray, y: np.ndarray, u: Params) -> Params:
 
 def dot(a: Params, c: Params) -> np.ndarray:
     """Inner product of every run's parameter vectors."""
-    return sum((x * z).reshape(len(x), -1).sum(1) for x, z in zip(a, c))
+    return sum((x * z).reshape(len(x), -1).sum(1) for x, z in zip(a, c, strict=True))
 
 
 def sharpness(p: Params, X: np.ndarray, y: np.ndarray, u: Params, iters: int) -> tuple[np.ndarray, Params]:
@@ -49,7 +49,9 @@ def torch_grad_hvp(p: Params, X: np.ndarray, y: np.ndarray, u: Params, device: s
     Xt, yt = torch.tensor(X, device=device), torch.tensor(y, device=device)
     loss = 0.5 * ((torch.tanh(Xt @ W.T + b) @ v - yt) ** 2).mean()
     g = torch.autograd.grad(loss, (W, b, v), create_graph=True)
-    Hu = torch.autograd.grad(sum((gi * torch.tensor(ui[0], device=device)).sum() for gi, ui in zip(g, u)), (W, b, v))
+    Hu = torch.autograd.grad(
+        sum((gi * torch.tensor(ui[0], device=device)).sum() for gi, ui in zip(g, u, strict=True)), (W, b, v)
+    )
     return [x.detach().cpu().numpy() for x in g], [x.cpu().numpy() for x in Hu]
 
 
@@ -65,7 +67,9 @@ Hu = hvp(p, X, y, u)
 # The full Hessian from H e_i for every basis vector e_i: the ground truth for power iteration.
 sizes = [x[0].size for x in p]
 basis = np.eye(sum(sizes))
-E = tuple(part.reshape((-1,) + x.shape[1:]) for part, x in zip(np.split(basis, np.cumsum(sizes)[:-1], 1), p))
+E = tuple(
+    part.reshape((-1,) + x.shape[1:]) for part, x in zip(np.split(basis, np.cumsum(sizes)[:-1], 1), p, strict=True)
+)
 many = tuple(np.repeat(x, len(basis), axis=0) for x in p)
 H = np.concatenate([c.reshape(len(basis), -1) for c in hvp(many, X, y, E)], axis=1)
 top = np.linalg.eigvalsh(H)[-1]
@@ -74,8 +78,8 @@ print(f"{sum(sizes)} parameters: top eigenvalue {top:.6f} by eigh, {lam[0]:.6f} 
 worst_torch = 0.0
 for device in devices:
     tg, tHu = torch_grad_hvp(p, X, y, u, device)
-    err_g = max(np.abs(a[0] - c).max() / np.abs(c).max() for a, c in zip(g, tg))
-    err_h = max(np.abs(a[0] - c).max() / np.abs(c).max() for a, c in zip(Hu, tHu))
+    err_g = max(np.abs(a[0] - c).max() / np.abs(c).max() for a, c in zip(g, tg, strict=True))
+    err_h = max(np.abs(a[0] - c).max() / np.abs(c).max() for a, c in zip(Hu, tHu, strict=True))
     worst_torch = max(worst_torch, err_g, err_h)
     # claim: eos-hvp [devices=devices]
     assert err_g < tol and err_h < tol
@@ -98,7 +102,7 @@ for t in range(steps):
         sharp.append(lam)
     loss, g = loss_grad(p, X, y)
     losses.append(loss)
-    p = tuple(x - lr.reshape((-1,) + (1,) * (x.ndim - 1)) * gx for x, gx in zip(p, g))  # gradient descent
+    p = tuple(x - lr.reshape((-1,) + (1,) * (x.ndim - 1)) * gx for x, gx in zip(p, g, strict=True))  # gradient descent
 losses, ratio = np.array(losses).T, np.array(sharp).T * lr[:, None] / 2  # sharpness in units of 2 / lr
 # A warm-started estimate at the end, checked against many more power iterations from a fresh random start:
 last, _ = sharpness(p, X, y, u, warm)
@@ -108,6 +112,7 @@ late = ratio[:, -ratio.shape[1] // 4 :]  # the last quarter of the run
 median, worst = np.median(late, axis=1), np.abs(late - 1).max(axis=1)
 rises = (np.diff(losses, axis=1) > 0).sum(axis=1)
 eos = lr > lrs[0]  # the runs with the three larger steps
+runs = int(eos.sum())
 for step in lrs:
     at = lr == step
     print(
@@ -116,19 +121,19 @@ for step in lrs:
         f"loss rises at {rises[at].min()}-{rises[at].max()} steps"
     )
 start_below, band, wide, fall, agree, share = 0.8, 0.05, 0.15, 0.3, 0.03, 0.25
-# claim: eos-sharpening [runs=eos.sum()]
+# claim: eos-sharpening
 assert np.all(ratio[eos, 0] < start_below)  # every run starts well below 2 / lr ...
 assert np.all(ratio[eos].max(axis=1) > 1)  # ... and its sharpness rises past it
-# claim: eos-hover [runs=eos.sum()]
+# claim: eos-hover
 assert estimate_error < agree  # the warm-started estimates are the top eigenvalue
 assert np.all(np.abs(median[eos] - 1) < band)  # the median of the last quarter, near 2 / lr
 assert np.all(worst[eos] < wide)  # and every estimate of the last quarter within the wider band
-# claim: eos-loss [runs=eos.sum()]
+# claim: eos-loss
 assert np.all(np.isfinite(losses)) and np.all(losses[eos, -1] < fall * losses[eos, 0])  # it falls overall
 assert np.all(rises[eos] > 0)  # but not at every step
 above = (late > 1).mean(axis=1)  # share of the last quarter's estimates above 2 / lr
 growth = np.abs(1 - lr[eos] * late[eos].max(axis=1) * 2 / lr[eos]) ** every  # a quadratic's growth over `every` steps
-# claim: eos-beyond-quadratic [runs=eos.sum()]
+# claim: eos-beyond-quadratic
 assert np.all(above[eos] > share)  # lr > 2 / sharpness at many checks of every run
 assert np.all(growth > 1)  # where a quadratic with that curvature would blow up
 assert np.all(np.isfinite(losses[eos])) and np.all(losses[eos, -1] < losses[eos, 0])  # training did not

@@ -28,9 +28,9 @@ def test_hvp_is_the_derivative_of_the_gradient(model: dict) -> None:
     """H u equals the central difference of the gradient along u, for every run of a batch."""
     X, y, p, u = _net(0)
     h = 1e-5
-    plus = model["loss_grad"](tuple(x + h * d for x, d in zip(p, u)), X, y)[1]
-    minus = model["loss_grad"](tuple(x - h * d for x, d in zip(p, u)), X, y)[1]
-    for exact, a, c in zip(model["hvp"](p, X, y, u), plus, minus):
+    plus = model["loss_grad"](tuple(x + h * d for x, d in zip(p, u, strict=True)), X, y)[1]
+    minus = model["loss_grad"](tuple(x - h * d for x, d in zip(p, u, strict=True)), X, y)[1]
+    for exact, a, c in zip(model["hvp"](p, X, y, u), plus, minus, strict=True):
         assert np.abs(exact - (a - c) / (2 * h)).max() < 1e-7 * np.abs(exact).max()
 
 
@@ -53,7 +53,7 @@ def test_torch_matches_numpy_on_device(model: dict, device: str) -> None:
     X, y, p, u = _net(2, runs=1)
     g, Hu = model["loss_grad"](p, X, y)[1], model["hvp"](p, X, y, u)
     tg, tHu = model["torch_grad_hvp"](p, X, y, u, device)
-    for a, c in zip(g + Hu, tg + tHu):
+    for a, c in zip(g + Hu, tg + tHu, strict=True):
         assert np.abs(a[0] - c).max() < 1e-12 * np.abs(c).max()
 
 
