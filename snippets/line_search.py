@@ -133,6 +133,7 @@ assert (
 )  # the best fixed step is the largest that converges: doubling it fails somewhere
 assert armijo_evals * fewer < np.median(fixed_g[0])  # several times fewer evaluations in all than the safe step
 assert np.median(n_g) < np.median(fixed_g[best])  # fewer gradients than the tuned step, with no tuning
+assert armijo_evals > np.median(fixed_g[best])  # but not fewer evaluations in all
 # --8<-- [end:evaluations]
 
 # --8<-- [start:bracket]
