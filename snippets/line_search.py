@@ -171,6 +171,7 @@ span = np.log10(alpha.max() / alpha.min())
 print(f"{problems} quadratics: accepted steps span {span:.1f} decades")
 print(f"alpha / top from {(alpha / top).min():.3f} to {(alpha / top).max():.3f}; rho = {rho:g}")
 # claim: line-search-bracket [problems=problems]
+assert np.all(alpha0 > top)  # the first trial is too long on every problem, as stated
 assert np.all((rho * top < alpha) & (alpha <= top))  # the exact bracket, on every problem
 assert np.all(alpha > rho * 2 * (1 - c1) / L)  # so never below rho times 2 (1 - c1) / L
 assert span > 3  # the step follows the curvature across the problems: no single step would do
