@@ -45,13 +45,21 @@ level_gap = np.abs(plateau_loss / levels[:-1] - 1).max()
 flat = (norms[flattest, np.arange(seeds)[:, None]] / norms.max(axis=0)[:, None]).max()
 print(f"median steps to learn each mode: {np.median(learned, axis=0)}")
 earliest, latest = at[:, before].min(), at[:, after].max()
-print(f"when a mode is half learned: earlier modes at least {earliest:.3f} of s, later ones at most {latest:.3f}")
-print(f"loss at the flattest point before each drop within {level_gap:.2%} of {np.round(levels[:-1], 3)}")
-print(f"gradient there at most {flat:.1e} of the largest gradient of the run")
+# The bounds as the page states them, rounded the safe way: "at least" down, "at most" up (to 0.1%).
+earliest_pct, latest_pct = np.floor(earliest * 1000) / 10, np.ceil(latest * 1000) / 10
+level_pct, flat_pct = np.ceil(level_gap * 1000) / 10, np.ceil(flat * 1000) / 10
+print(
+    f"when a mode is half learned: earlier modes at least {earliest_pct:.1f}% of s,"
+    f" later ones at most {latest_pct:.1f}%"
+)
+print(f"loss at the flattest point before each drop within {level_pct:.1f}% of {np.round(levels[:-1], 3)}")
+print(f"gradient there at most {flat_pct:.1f}% of the largest gradient of the run")
 # claim: plateau-stages [seeds=seeds]
 assert np.all(np.diff(learned, axis=1) > 0)  # in order of singular value, every seed
 assert earliest > 1 - sharp and latest < sharp  # one at a time
 assert level_gap < level_tol and flat < small  # plateaus at the predicted levels, with small gradients
+assert earliest >= earliest_pct / 100 and latest <= latest_pct / 100  # the stated rounded bounds hold
+assert level_gap <= level_pct / 100 and flat <= flat_pct / 100
 assert done.min() > 0.999  # every mode learned by the end
 # --8<-- [end:stages]
 
@@ -118,10 +126,13 @@ for step in [lr, lr / shrink]:
     gaps[step] = np.array([steps_to_half(u, step) / saxe_time(s, u, s / 2, step) - 1 for u in u0s])
     print(f"lr {step:g}: steps to half strength / Saxe et al.'s time - 1 = {np.round(gaps[step], 4).tolist()}")
 print(f"decoupled network vs per-mode recursion: largest gap {gap_matrix:.0e}")
+# The stated gaps, rounded up: to 0.1% at lr, to 0.01% at lr / shrink.
+gap_fast, gap_slow = np.ceil(np.abs(gaps[lr]).max() * 1000) / 1000, np.ceil(np.abs(gaps[lr / shrink]).max() * 1e4) / 1e4
 # claim: plateau-saxe-time
 assert gap_matrix < 1e-12  # the modes evolve independently from the decoupled start
 assert np.abs(gaps[lr]).max() < within  # Saxe et al.'s time, to within the discretization error
 assert np.abs(gaps[lr / shrink]).max() < np.abs(gaps[lr]).max() / (shrink / 2)  # which shrinks like lr
+assert np.abs(gaps[lr]).max() <= gap_fast and np.abs(gaps[lr / shrink]).max() <= gap_slow  # as stated
 # --8<-- [end:saxe]
 
 # --8<-- [start:scaling]
@@ -146,20 +157,26 @@ def half_times(W1: np.ndarray, W2: np.ndarray, steps: int) -> np.ndarray:
     return first
 
 
-seeds, scales, steps, within = 50, np.array([1e-2, 1e-3, 1e-4, 1e-5]), 1000, 0.05
+seeds, scales, steps, within, straight = 50, np.array([1e-2, 1e-3, 1e-4, 1e-5]), 1000, 0.05, 1.0
 directions1 = rng.normal(size=(seeds, hidden, n))  # each seed keeps its directions; only the scale changes
 directions2 = rng.normal(size=(seeds, n, hidden))
 times = half_times(scales[:, None, None, None] * directions1, scales[:, None, None, None] * directions2, steps)
 x = np.log(1 / scales)
-fits = np.polyfit(x, times.reshape(len(scales), -1), 1)[0].reshape(seeds, s.size)  # each seed's slope
+coef = np.polyfit(x, times.reshape(len(scales), -1), 1)  # each seed's and mode's straight line
+fits = coef[0].reshape(seeds, s.size)  # each seed's slope
+residual = np.abs(times.reshape(len(scales), -1) - (np.outer(x, coef[0]) + coef[1])).max()  # in steps
 pooled = np.polyfit(x, times.mean(axis=1), 1)[0]
 saxe = 1 / (lr * s)  # tau / s: ln(1 / scale^2) / (2 s) in units of tau = 1 / lr
 print(f"steps per unit of ln(1/scale), mean over seeds: {np.round(pooled, 2).tolist()}")
-print(f"Saxe et al.'s tau / s: {np.round(saxe, 2).tolist()}; per seed within {np.abs(fits / saxe - 1).max():.1%}")
+slope_pct = np.ceil(np.abs(fits / saxe - 1).max() * 1000) / 10  # the largest gap, rounded up to 0.1%
+print(f"Saxe et al.'s tau / s: {np.round(saxe, 2).tolist()}; per seed within {slope_pct:.1f}%")
+print(f"every seed's times within {residual:.2f} steps of its straight line")
 # claim: plateau-scaling
 assert times.min() >= 0 and np.all(np.diff(times, axis=0) > 0)  # every mode learned, later for a smaller scale
 assert np.all(np.abs(pooled / saxe - 1) < within)  # the slope is tau / s, mode by mode
 assert np.all(np.abs(fits / saxe - 1) < within)  # and for every seed
+assert np.abs(fits / saxe - 1).max() <= slope_pct / 100  # as stated
+assert residual < straight  # linear in ln(1 / scale): no curvature left in the times
 # --8<-- [end:scaling]
 
 # --8<-- [start:saddle]
@@ -186,7 +203,7 @@ def numpy_grad(W1: np.ndarray, W2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return -W2.T @ E, -E @ W1.T
 
 
-scale, steps, small, near, psd_tol = 1e-4, 1200, 0.1, 0.02, 1e-6
+scale, steps, small, near, psd_tol = 1e-4, 1200, 0.1, 0.03, 1e-6
 W1, W2 = scale * rng.normal(size=(hidden, n)), scale * rng.normal(size=(n, hidden))
 path, norms, modes = [], [], []
 for _ in range(steps):
@@ -198,20 +215,22 @@ for _ in range(steps):
 path, norms, learned = np.array(path), np.array(norms), np.argmax(np.array(modes) >= s / 2, axis=0)
 hessian = torch.func.hessian(loss)
 St = torch.tensor(S)
-lowest, slopes = [], []
-for a, (start, end) in enumerate(zip(np.r_[0, learned[:-1]], learned, strict=True)):
-    k = start + np.argmin(norms[start:end])  # the flattest point of the plateau before drop a
+lowest, highest, slopes = [], [], []
+middles = (np.r_[0, learned[:-1]] + learned) // 2  # halfway between the drop before (or the start) and this one
+for a, k in enumerate(middles):
     eig = np.linalg.eigvalsh(hessian(torch.tensor(path[k]), St).numpy())
     lowest.append(eig[0])
+    highest.append(eig[-1])
     slopes.append(norms[k] / norms.max())
     print(
-        f"plateau before drop {a + 1}: |grad| = {slopes[-1]:.1e} of its largest, lowest Hessian eigenvalue "
-        f"{eig[0]:.3f} (-s = {-s[a]:g})"
+        f"plateau before drop {a + 1}, step {k}: |grad| = {slopes[-1]:.1e} of its largest, Hessian eigenvalues "
+        f"from {eig[0]:.3f} (-s = {-s[a]:g}) to {eig[-1]:.3f}"
     )
 end_eig = np.linalg.eigvalsh(hessian(torch.tensor(path[-1]), St).numpy())[0]
 print(f"after the last drop: lowest Hessian eigenvalue {end_eig:.0e}, loss {0.5 * ((S - W2 @ W1) ** 2).sum():.0e}")
 # claim: plateau-saddle
-assert max(slopes) < small  # small gradient on every plateau
+assert np.all(middles > 0) and max(slopes) < small  # inside each plateau, not its start: small gradient
+assert min(highest) > 0  # a positive eigenvalue too: the Hessian is indefinite
 assert np.all(np.abs(np.array(lowest) / -s - 1) < near)  # a negative eigenvalue, -s of the mode about to drop
 assert end_eig > -psd_tol and 0.5 * ((S - W2 @ W1) ** 2).sum() < 1e-12  # the end: a global minimum
 # --8<-- [end:saddle]

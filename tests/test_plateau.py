@@ -67,3 +67,20 @@ def test_saddle_claim_fails_when_the_eigenvalue_is_matched_to_the_wrong_mode() -
 def test_torch_claim_fails_with_another_learning_rate() -> None:
     """torch.optim.SGD with a step 1% off no longer follows the numpy iterates."""
     break_claim(PAGE, "plateau-torch", "torch.optim.SGD([w1, w2], lr=lr)", "torch.optim.SGD([w1, w2], lr=lr * 1.01)")
+
+
+def test_stages_claim_fails_when_its_bounds_are_rounded_to_nearest() -> None:
+    """'At least' rounded to nearest reads 100.0% while the earliest mode is just below: the claim must fail."""
+    break_claim(PAGE, "plateau-stages", "np.floor(earliest * 1000) / 10", "np.round(earliest * 1000) / 10")
+
+
+def test_scaling_claim_fails_when_the_times_are_not_linear_in_the_log() -> None:
+    """Against (ln 1/scale)^1.2 the same times bend away from a straight line: 'grows linearly' must fail."""
+    break_claim(PAGE, "plateau-scaling", "x = np.log(1 / scales)", "x = np.log(1 / scales) ** 1.2")
+
+
+def test_saddle_claim_fails_at_the_initialization() -> None:
+    """The first plateau's point must lie inside the plateau, not at the start of training."""
+    break_claim(
+        PAGE, "plateau-saddle", "middles = (np.r_[0, learned[:-1]] + learned) // 2", "middles = np.r_[0, learned[:-1]]"
+    )
