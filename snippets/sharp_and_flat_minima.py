@@ -183,7 +183,8 @@ def net(theta: torch.Tensor, X: torch.Tensor, m: int) -> torch.Tensor:
 
 def scaling(alpha: float, m: int, d: int) -> torch.Tensor:
     """Diagonal D of Dinh et al.'s rescaling: first layer (W, b) times alpha, output weights v over alpha."""
-    return torch.cat([torch.full((m * d + m,), alpha), torch.full((m,), 1 / alpha)])
+    f64 = torch.float64
+    return torch.cat([torch.full((m * d + m,), alpha, dtype=f64), torch.full((m,), 1 / alpha, dtype=f64)])
 
 
 gen = torch.Generator().manual_seed(0)
@@ -240,15 +241,16 @@ print(f"x{grow_small:.1f} from {alphas[1]:g} to {alphas[0]:g}")
 assert grad_norm < stationary and bottom > -stationary * torch.linalg.matrix_norm(H, 2).item()  # a minimum
 assert max(out_err) < tol and max(test_loss) - min(test_loss) < tol * min(test_loss)  # the same function
 assert max(hess_err) < tol  # the Hessian at the rescaled point is D^-1 H D^-1
-# claim: sharp-rescale-hessian
-band = 0.1  # each factor of 10 in alpha (or 1/alpha) multiplies the top eigenvalue by 100, to within 10%
-assert np.all(low <= top * (1 + tol)) and np.all(top <= high * (1 + tol))
-assert abs(grow_big / 100 - 1) < band and abs(grow_small / 100 - 1) < band
-assert top[0] > top[2] and top[-1] > top[2]  # sharper on both sides of alpha = 1
 span, wide = top.max() / top.min(), 1e3
 # claim: sharp-misconception
 assert span > wide  # a huge range of sharpness ...
 assert max(out_err) < tol and max(test_loss) - min(test_loss) < tol * min(test_loss)  # ... for one function
+# claim: sharp-rescale-hessian
+band, law = 0.1, (alphas[4] / alphas[3]) ** 2  # the alpha^2 law for a factor of ten, to within 10%
+assert np.all(low <= top * (1 + tol)) and np.all(top <= high * (1 + tol))
+assert alphas[4] / alphas[3] == alphas[1] / alphas[0]  # the same factor at both ends
+assert abs(grow_big / law - 1) < band and abs(grow_small / law - 1) < band
+assert top[0] > top[2] and top[-1] > top[2]  # sharper on both sides of alpha = 1
 # --8<-- [end:rescale]
 
 # --8<-- [start:figure]
