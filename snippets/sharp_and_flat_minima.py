@@ -263,9 +263,10 @@ left.loglog(alphas, high, "--", label="upper bound max(a^2, 1/a^2) ||H||")
 left.set(xlabel="rescaling alpha", ylabel="top Hessian eigenvalue", title="sharpness of one function")
 left.legend(fontsize=8)
 order = torch.argsort(Xtest[:, 0])[:200]
-for alpha in alphas:
+for k, alpha in enumerate(alphas):  # shrinking markers, so that each one shows under the next
     scaled = scaling(alpha, m, d) * theta.detach()
-    right.plot(Xtest[order, 0], net(scaled, Xtest[order], m).detach(), ".", ms=3, label=f"alpha = {alpha:g}")
+    size = 2 + 2 * (len(alphas) - k)
+    right.plot(Xtest[order, 0], net(scaled, Xtest[order], m).detach(), "o", ms=size, label=f"alpha = {alpha:g}")
 right.set(xlabel="first input", ylabel="network output", title="outputs on test points, every alpha")
 right.legend(fontsize=8)
 fig.tight_layout()
