@@ -1,6 +1,6 @@
 # The two commands of the README:  `make serve` (build and serve the site) and `make test` (every test).
 # Both set up everything they need on a fresh machine: a virtualenv with the locked Python
-# packages (torch as the CPU build), KaTeX from npm, and for the tests Debian's Chromium.
+# packages (torch as the CPU build), Temml from npm (math as MathML at build time), and for the tests Debian's Chromium.
 
 # Every recipe line fails on the first failing command, also inside a pipe.
 SHELL := /bin/bash
@@ -113,7 +113,9 @@ clean:
 term: setup
 	$(BIN)/python -m pipeline.scaffold "$$NAME"
 
-## Lighthouse scores and first-visit bytes of every page (a reported measurement, not a test)
+## Page speed as a gate (after make build): DOM elements and first-visit bytes of every page, Lighthouse
+## (mobile) on the three heaviest; records benchmarks/results/audit.json and the README's table from it;
+## fails naming each page below a target (pipeline/audit.py)
 audit: setup chromium
 	@test -x node_modules/.bin/lighthouse || npm install --no-save --no-audit --no-fund --loglevel=error lighthouse@12.8.2
 	$(BIN)/python -m pipeline.audit

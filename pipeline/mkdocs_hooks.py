@@ -29,7 +29,7 @@ from pipeline.pages import Page, all_pages, snippet_of  # noqa: E402
 from pipeline.results import ClaimResult, PageResult  # noqa: E402
 from pipeline.terms import glossary_pages, unsafe_terms  # noqa: E402
 
-KATEX = ROOT / "node_modules" / "katex" / "dist"
+TEMML = ROOT / "node_modules" / "temml" / "dist"
 CLAIMS_TABLE = "<!-- claims-table -->"
 GLOSSARY_INDEX = "<!-- glossary-index -->"
 PYTHON_BLOCK = re.compile(r'<div class="language-(?:python|py|python3) highlight">')
@@ -80,7 +80,7 @@ def on_pre_build(config) -> None:
 
 
 def on_files(files: Files, config) -> Files:
-    """Add the pages' figures and KaTeX's stylesheet and fonts; notebooks render from their executed copies."""
+    """Add the pages' figures and Temml's stylesheet and small font; notebooks render from their executed copies."""
     for file in files:
         if file.abs_src_path and Path(file.abs_src_path).resolve() in _state["notebooks"]:
             file.abs_src_path = str(_state["notebooks"][Path(file.abs_src_path).resolve()])
@@ -90,19 +90,11 @@ def on_files(files: Files, config) -> Files:
         if snippet_of(page.path).is_file():
             script = snippet_of(page.path)
             files.append(File.generated(config, f"code/{script.name}", abs_src_path=str(script)))
-    if not KATEX.is_dir():
-        raise PluginError(f"{rel(KATEX)} is missing: run `npm ci` (the Makefile does) to install KaTeX")
-    files.append(File.generated(config, "assets/katex/katex.min.css", content=katex_css()))
-    for font in sorted((KATEX / "fonts").glob("*.woff2")):
-        files.append(File.generated(config, f"assets/katex/fonts/{font.name}", abs_src_path=str(font)))
+    if not TEMML.is_dir():
+        raise PluginError(f"{rel(TEMML)} is missing: run `npm ci` (the Makefile does) to install Temml")
+    files.append(File.generated(config, "assets/temml/temml.css", abs_src_path=str(TEMML / "Temml-Local.css")))
+    files.append(File.generated(config, "assets/temml/Temml.woff2", abs_src_path=str(TEMML / "Temml.woff2")))
     return files
-
-
-def katex_css() -> str:
-    """KaTeX's stylesheet naming only the woff2 fonts the site ships (every current browser reads woff2);
-    its .woff and .ttf fallbacks would be requests for files that are not there."""
-    css = (KATEX / "katex.min.css").read_text()
-    return re.sub(r',url\(fonts/[^)]+\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)', "", css)
 
 
 def claim_result(page: Page, claim_id: str) -> ClaimResult:
@@ -261,7 +253,41 @@ def on_page_content(content: str, page, config, files) -> str:
             f"{rel(path)}: the built page shows {len(shown)} Python blocks but the tests found {len(fences)}; "
             "a fence is malformed or indented where Markdown does not see it"
         )
-    return _mark_opted_out(content, fences)
+    content = _mark_opted_out(content, fences)
+    if not page.file.src_path.endswith(".md"):
+        return content
+    return lazy_figures(lighter_code(content)).replace(*NOT_SEARCHED)
+
+
+# What a run printed stays out of the search index (numbers nobody searches for; the index is what
+# the first search downloads).
+NOT_SEARCHED = (
+    '<div class="language-output highlight">',
+    '<div class="language-output highlight" data-search-exclude>',
+)
+
+
+FIGURE = re.compile(r"<img (?![^>]*\bloading=)")
+
+
+def lazy_figures(content: str) -> str:
+    """Every figure after the first loads when it scrolls near: a first visit downloads what it shows."""
+    parts = FIGURE.split(content)
+    return parts[0] + "".join(
+        ("<img " if i == 0 else '<img loading="lazy" ') + part for i, part in enumerate(parts[1:])
+    )
+
+
+# Pygments token spans for text drawn in the code's own colour: plain names (`n`, the theme's colour for
+# them is the code colour), whitespace (`w`, no colour) and, with extra.css, operators and punctuation
+# (`o`, `p`). Long pages carry thousands of them; each is an element to style and lay out on every load.
+UNSTYLED_TOKEN = re.compile(r'<span class="[nwop]">([^<]*)</span>')
+
+
+def lighter_code(content: str) -> str:
+    """The same highlighted code with fewer elements: the spans of tokens drawn in the code colour removed
+    (the text and every other token's colour stay as they were)."""
+    return UNSTYLED_TOKEN.sub(r"\1", content)
 
 
 # mkdocs-jupyter's MathJax slot, left empty (it fetches nothing and renders nothing), and
@@ -320,7 +346,8 @@ def _mark_opted_out(content: str, fences: list[Fence]) -> str:
 
 
 def typeset(content: str, where: str) -> str:
-    """Render every arithmatex span with KaTeX at build time: no math script in the reader's browser."""
+    """Render every arithmatex span as native MathML (Temml) at build time: no math script, CSS tree or web
+    font in the reader's browser; the TeX stays in each formula's annotation."""
     found = MATH.findall(content)
     if not found:
         return content
@@ -328,14 +355,14 @@ def typeset(content: str, where: str) -> str:
     for tag, body in found:
         items.append([html.unescape(body).strip(), tag == "div"])
     done = subprocess.run(
-        ["node", str(ROOT / "pipeline" / "katex_render.cjs")],
+        ["node", str(ROOT / "pipeline" / "math_render.cjs")],
         input=json.dumps(items),
         capture_output=True,
         text=True,
         check=False,
     )
     if done.returncode != 0:
-        raise PluginError(f"{where}: KaTeX failed: {done.stderr.strip()}")
+        raise PluginError(f"{where}: Temml failed: {done.stderr.strip()}")
     rendered = iter(json.loads(done.stdout))
 
     def swap(match: re.Match) -> str:

@@ -38,6 +38,11 @@ def names(title: str) -> dict[str, str]:
     return {"title": title[0].upper() + title[1:], "slug": slug, "module": module_name(slug)}
 
 
+def _nav_title(entry: str) -> str:
+    """The title of a nav line `- "Title": page.md`, for sorting: "Learning rate" before "Learning rate schedule"."""
+    return entry.strip().removeprefix("- ").rsplit(": ", 1)[0].strip('"').lower()
+
+
 def nav_with(config: Path, title: str, page: str) -> str:
     """mkdocs.yml with `- "Title": page` in the Glossary section, in alphabetical order; checked to parse."""
     lines = config.read_text().splitlines()
@@ -49,7 +54,7 @@ def nav_with(config: Path, title: str, page: str) -> str:
     while end < len(lines) and lines[end].startswith(indent + "- "):
         end += 1
     entries = lines[start + 1 : end] + [f"{indent}- {json.dumps(title)}: {page}"]
-    lines[start + 1 : end] = sorted(entries, key=lambda e: e.strip(' -"').lower())
+    lines[start + 1 : end] = sorted(entries, key=_nav_title)
     text = "\n".join(lines) + "\n"
     check = config.with_name(".mkdocs.yml.check")
     check.write_text(text)

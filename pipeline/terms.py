@@ -32,12 +32,26 @@ class Term:
 
 
 def glossary_pages(config: Path = ROOT / "mkdocs.yml") -> list[Path]:
-    """The pages listed under the Glossary section of the nav."""
+    """The pages listed under the Glossary section of the nav: the terms (A–Z index, tooltips)."""
+    pages = _nav_section(config, "Glossary")
+    if pages is None:
+        raise ValueError(f"{rel(config)}: the nav has no 'Glossary' section")
+    return pages
+
+
+def content_pages(config: Path = ROOT / "mkdocs.yml") -> list[Path]:
+    """Every page held to the term template and its tests: the glossary terms, then the Experiments
+    (worked studies such as the flagship, which are not terms and so get no tooltip or A–Z entry)."""
+    return glossary_pages(config) + (_nav_section(config, "Experiments") or [])
+
+
+def _nav_section(config: Path, name: str) -> list[Path] | None:
+    """The pages of one top-level section of the nav, or None if it has no such section."""
     nav = yaml.load(config.read_text(), Loader=_Loader)["nav"]
     for entry in nav:
-        if isinstance(entry, dict) and "Glossary" in entry:
-            return [DOCS / next(iter(item.values())) for item in entry["Glossary"]]
-    raise ValueError(f"{rel(config)}: the nav has no 'Glossary' section")
+        if isinstance(entry, dict) and name in entry:
+            return [DOCS / next(iter(item.values())) for item in entry[name]]
+    return None
 
 
 class _Loader(yaml.SafeLoader):
@@ -110,7 +124,15 @@ def link_terms(markdown: str, page: Path, terms: list[Term]) -> str:
         return markdown
     spellings = {form: entry for entry in terms for form in forms(entry.title)}
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(spellings, key=len, reverse=True))) + r")\b", re.I)
+    in_math = False  # inside a display-math block: no links there (a term in \text{...} would break the TeX)
     for index, line in list(prose_lines(lines)):
+        text = line.strip()
+        if in_math:
+            in_math = not text.endswith("$$")
+            continue
+        if text.startswith("$$"):
+            in_math = text == "$$" or not text[2:].rstrip().endswith("$$")
+            continue
         if todo and not _SKIP_LINE.match(line):
             lines[index], todo = _link_line(line, page, todo, pattern, spellings)
     return "\n".join(lines) + ("\n" if markdown.endswith("\n") else "")

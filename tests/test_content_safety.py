@@ -54,6 +54,14 @@ def test_the_longest_term_is_linked_where_terms_nest(tmp_path: Path) -> None:
     assert link_terms(text, momentum.page, [momentum]) == text
 
 
+def test_no_term_is_linked_inside_display_math(tmp_path: Path) -> None:
+    """A term in a display-math block (\\text{Adam:}) stays TeX; the first mention after the block is linked."""
+    adam = Term("Adam", tmp_path / "adam.md", "An optimizer.")
+    text = "$$\n\\text{Adam:}\\quad x\n$$\n$$ \\text{Adam} $$\nWith Adam.\n"
+    linked = link_terms(text, tmp_path / "other.md", [adam]).splitlines()
+    assert linked[:4] == text.splitlines()[:4] and linked[4] == 'With [Adam](adam.md "An optimizer.").'
+
+
 def test_tooltips_and_the_index_escape_their_text(tmp_path: Path) -> None:
     term = Term("Learning rate", tmp_path / "learning-rate.md", "The step size (the 'learning rate') & \"eta\" <x>.")
     page = tmp_path / "other.md"

@@ -57,6 +57,45 @@ def test_torch_matches_numpy_on_device(model: dict, device: str) -> None:
         assert np.abs(a[0] - c).max() < 1e-12 * np.abs(c).max()
 
 
+def test_sharpness_does_not_depend_on_the_length_of_the_start_vector(model: dict) -> None:
+    """One power iteration from u and from 1000 u gives the same Rayleigh quotient: the start is normalised."""
+    X, y, p, u = _net(3)
+    lam, _ = model["sharpness"](p, X, y, u, 1)
+    big, _ = model["sharpness"](p, X, y, tuple(1000 * x for x in u), 1)
+    unit = model["unit"](u)
+    rayleigh = model["dot"](unit, model["hvp"](p, X, y, unit))
+    assert np.allclose(lam, rayleigh, rtol=1e-12) and np.allclose(big, rayleigh, rtol=1e-12)
+
+
+def test_hessian_formula_matches_the_products_with_basis_vectors(model: dict) -> None:
+    """The exact Hessian used as ground truth equals H e_i from the R-operator, column by column."""
+    X, y, p, _ = _net(4)
+    H = model["hessian"](p, X, y)
+    P = H.shape[1]
+    for i in range(P):
+        e = np.zeros((2, P))
+        e[:, i] = 1
+        E = (e[:, :15].reshape(2, 5, 3), e[:, 15:20], e[:, 20:])
+        col = np.concatenate([c.reshape(2, -1) for c in model["hvp"](p, X, y, E)], axis=1)
+        assert np.abs(H[:, :, i] - col).max() < 1e-12 * np.abs(H).max()
+
+
+def test_run_claims_survive_a_rounding_level_change_of_the_initial_weights() -> None:
+    """The runs are chaotic; the claims must hold on another rounding history, not only on this one."""
+    code = (ROOT / "snippets" / "edge_of_stability.py").read_text()
+    model, run = (code.split(f"# --8<-- [start:{s}]")[1].split(f"# --8<-- [end:{s}]")[0] for s in ("model", "run"))
+    edit = "W0, v0 = W0 * (1 + 3e-15), v0\n"
+    anchor = "p = (np.tile(W0"
+    assert anchor in run
+    runs = {}
+    for name, source in (("page", run), ("perturbed", run.replace(anchor, edit + anchor, 1))):
+        runs[name] = {}
+        exec(compile(model + source, f"edge_of_stability_{name}", "exec"), runs[name])  # its asserts must pass
+    page, perturbed = runs["page"]["losses"], runs["perturbed"]["losses"]
+    assert np.abs(perturbed / page - 1).max() > 1e-3  # a different trajectory (chaos), yet the claims hold
+    assert runs["perturbed"]["gap"].min() > 0 and runs["perturbed"]["low"] > runs["perturbed"]["share"]
+
+
 def test_hvp_claim_fails_with_the_wrong_sign_of_tanh_second_derivative() -> None:
     break_claim(PAGE, "eos-hvp", "Rdz -= 2 * r", "Rdz += 2 * r")
 
@@ -65,12 +104,25 @@ def test_sharpening_claim_fails_when_training_stops_before_the_edge() -> None:
     break_claim(PAGE, "eos-sharpening", f"{LRS}, 5, 1200", f"{LRS}, 5, 120")
 
 
+def test_estimate_claim_fails_when_the_recorded_sharpness_is_clipped_to_the_edge() -> None:
+    break_claim(PAGE, "eos-estimate", "sharp.append(lam)", "sharp.append(np.clip(lam, 0.95 * 2 / lr, 1.1 * 2 / lr))")
+
+
+def test_estimate_claim_fails_with_too_few_power_iterations() -> None:
+    break_claim(PAGE, "eos-estimate", f"{LRS}, 5, 1200, 10, 20", f"{LRS}, 5, 1200, 10, 2")
+
+
 def test_hover_claim_fails_when_the_last_quarter_is_before_the_edge() -> None:
     break_claim(PAGE, "eos-hover", f"{LRS}, 5, 1200", f"{LRS}, 5, 400")
 
 
 def test_loss_claim_fails_with_steps_that_never_reach_the_edge() -> None:
     break_claim(PAGE, "eos-loss", LRS, "np.array([0.1, 0.15, 0.2, 0.25])")
+
+
+def test_loss_claim_fails_when_a_rise_comes_before_the_edge() -> None:
+    """A loss that rises once early (as after a transient) breaks 'no rise before the crossing'."""
+    break_claim(PAGE, "eos-loss", "    losses.append(loss)", "    losses.append(loss * (1 + 0.5 * (t == 5)))")
 
 
 def test_quadratic_claim_fails_with_steps_that_never_reach_the_edge() -> None:

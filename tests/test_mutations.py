@@ -17,10 +17,10 @@ import pytest
 from pipeline import glue, results
 from pipeline.fences import Fence
 from pipeline.pages import Page
-from pipeline.terms import glossary_pages
+from pipeline.terms import content_pages
 from pipeline.testing import break_claim
 
-PAGES = [p.resolve() for p in glossary_pages()]
+PAGES = [p.resolve() for p in content_pages()]
 IDS = [p.stem for p in PAGES]
 
 

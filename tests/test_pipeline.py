@@ -148,3 +148,38 @@ def test_break_claim_rejects_edits_that_miss_or_break_nothing() -> None:
         break_claim(page, "momentum-escapes", "beta=0.45", "beta=0.0")
     with pytest.raises(AssertionError, match="still passes"):
         break_claim(page, "momentum-escapes", "0.9, 500", "0.9, 501")
+
+
+def test_readme_audit_table_is_the_recorded_audit() -> None:
+    """The README's page-speed table is rendered from benchmarks/results/audit.json, never typed by hand."""
+    import json
+
+    from pipeline import audit
+
+    record = json.loads(audit.RESULT.read_text())
+    section = audit.README_TABLE.search(audit.README.read_text())
+    assert section, "README.md has no <!-- audit-table --> section"
+    assert section.group(0) == section.group(1) + audit.render(record) + section.group(2), (
+        "README's audit table differs from benchmarks/results/audit.json: run `python -m pipeline.audit --readme`"
+    )
+
+
+def test_audit_names_each_page_and_target_it_misses() -> None:
+    """The gate's messages name the page and the target; a page within every target has none."""
+    from pipeline import audit
+
+    fine = {"elements": 100, "first_visit_bytes": 1000, "performance": 99, "accessibility": 100}
+    fine |= {"best-practices": 100, "seo": 100, "tbt_ms": 50, "lcp_ms": 1000}
+    assert audit.misses("home/", fine) == []
+    slow = fine | {"performance": 80, "tbt_ms": 900, "elements": audit.MAX_ELEMENTS + 1, "seo": 92}
+    found = audit.misses("loss-surface/", slow)
+    assert len(found) == 4 and all(m.startswith("/loss-surface/: ") for m in found), found
+
+
+def test_code_markup_keeps_text_and_coloured_tokens() -> None:
+    """Spans of tokens drawn in the code colour go; the text and every coloured token stay."""
+    from pipeline.mkdocs_hooks import lighter_code
+
+    html = '<span class="k">def</span><span class="w"> </span><span class="nf">f</span><span class="p">(</span>'
+    html += '<span class="n">x</span><span class="o">=</span><span class="mi">1</span><span class="p">):</span>'
+    assert lighter_code(html) == '<span class="k">def</span> <span class="nf">f</span>(x=<span class="mi">1</span>):'

@@ -13,14 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import serve
+from pipeline import audit, serve
 from pipeline.claims import DOCS, site_claims
 from pipeline.fences import ROOT, python_fences
 
 pytestmark = pytest.mark.site
 SITE = ROOT / "site"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-TEXT_PAGE_BUDGET = 400_000  # bytes a first visit of a page without figures may download (issue 8)
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -42,7 +41,7 @@ def page_paths() -> list[tuple[str, Path]]:
     return pages
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def origin():
     if not (SITE / "index.html").is_file():
         pytest.fail("site/ is not built: run `make build` first (`make test` does)")
@@ -51,8 +50,9 @@ def origin():
     server.shutdown()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
+    """One Chromium for the whole browser suite (per pytest-xdist worker)."""
     from playwright.sync_api import sync_playwright
 
     executable = shutil.which("chromium") or "/usr/bin/chromium"
@@ -83,27 +83,54 @@ def visit(browser, url: str, origin: str, scheme: str = "light", wait: str = "ne
         "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
     )
     tab.goto(url, wait_until=wait)
+    tab.first_visit = tab.bytes  # what the page downloads by itself, before a test scrolls or loads more
     return tab, seen
 
 
+@pytest.fixture(scope="session")
+def opened(browser, origin: str):
+    """Each page loaded once in light mode and kept open: the read-only checks of a page share that one load.
+
+    Its console errors, failed requests and requests to other hosts keep being recorded while it is open.
+    """
+    tabs: dict[str, tuple[object, dict[str, list[str]]]] = {}
+
+    def open_page(path: str):
+        if path not in tabs:
+            tabs[path] = visit(browser, origin + path, origin)
+        return tabs[path]
+
+    yield open_page
+    for tab, _ in tabs.values():
+        tab.close()
+
+
 @pytest.mark.parametrize(("path", "source"), page_paths(), ids=[p or "home" for p, _ in page_paths()])
-def test_page_in_browser(browser, origin: str, path: str, source: Path) -> None:
-    """Loads cleanly from loopback only; math, figures, claims and blocks as the tests saw them; axe finds nothing."""
-    tab, seen = visit(browser, origin + path, origin)
+def test_page_in_browser(opened, path: str, source: Path) -> None:
+    """Loads cleanly from loopback only; math, figures, claims and blocks as the tests saw them; within the
+    page-weight budgets (DOM elements, first-visit bytes: the audit's cheap proxy); axe finds nothing."""
+    tab, seen = opened(path)
     where = source.relative_to(ROOT)
     assert not any(seen.values()), f"{where}: {seen}"
     assert tab.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1, f"{where}: no CSP"
     assert tab.evaluate("window.__csp") == [], f"{where}: Content-Security-Policy violations"
 
-    broken = tab.eval_on_selector_all(
-        "img", "els => els.filter(e => !(e.complete && e.naturalWidth > 0)).map(e => e.src)"
+    broken = tab.evaluate(  # figures below the fold load when they scroll near: load each now
+        "() => Promise.all([...document.images].map(e => { e.loading = 'eager'; return e.decode().catch(() => 0); }))"
+        ".then(() => [...document.images].filter(e => !(e.complete && e.naturalWidth > 0)).map(e => e.src))"
     )
     assert broken == [], f"{where}: figures that did not load: {broken}"
 
     text = tab.inner_text("article")
     if source.suffix == ".md" and "$" in source.read_text():
-        assert tab.locator(".katex").count() > 0, f"{where}: no math was typeset"
+        assert tab.locator("article math").count() > 0, f"{where}: no math was typeset"
     assert tab.locator(".arithmatex").count() == 0 and "$$" not in text, f"{where}: math left untypeset"
+    unrendered = tab.eval_on_selector_all(
+        "article math",
+        "els => els.filter(m => m.querySelector('merror') || !m.querySelector("
+        "'annotation[encoding=\"application/x-tex\"]')).map(m => m.outerHTML.slice(0, 200))",
+    )
+    assert unrendered == [], f"{where}: formulas not rendered as MathML from their TeX: {unrendered}"
 
     prose = tab.evaluate(
         "() => { const a = document.querySelector('article').cloneNode(true); "
@@ -115,8 +142,9 @@ def test_page_in_browser(browser, origin: str, path: str, source: Path) -> None:
     unverified = [cid for cid, cls in statuses if "claim--verified" not in cls]
     assert unverified == [], f"{where}: claims not verified by the latest test run: {unverified}"
 
-    if source.suffix == ".md" and "](figures/" not in source.read_text():
-        assert tab.bytes <= TEXT_PAGE_BUDGET, f"{where}: a first visit downloads {tab.bytes:,} bytes"
+    assert tab.first_visit <= audit.MAX_FIRST_VISIT, f"{where}: a first visit downloads {tab.first_visit:,} bytes"
+    elements = tab.evaluate("document.getElementsByTagName('*').length")
+    assert elements <= audit.MAX_ELEMENTS, f"{where}: {elements:,} DOM elements (budget {audit.MAX_ELEMENTS:,})"
     if source.suffix == ".md":
         shown = tab.locator("article .language-python").count()
         expected = len(python_fences(source))
@@ -124,16 +152,15 @@ def test_page_in_browser(browser, origin: str, path: str, source: Path) -> None:
 
     violations = axe_violations(tab)
     assert violations == [], f"{where}: accessibility (axe): " + "; ".join(violations)
-    tab.close()
+    assert not any(seen.values()), f"{where}: {seen}"
 
 
-def test_claims_page_lists_every_claim_with_a_working_link(browser, origin: str) -> None:
-    tab, seen = visit(browser, origin + "claims/", origin)
+def test_claims_page_lists_every_claim_with_a_working_link(opened) -> None:
+    tab, seen = opened("claims/")
     assert not any(seen.values()), seen
     for claim_id, claim in site_claims().items():
         link = tab.locator(f'article a[href$="#claim-{claim_id}"]')
         assert link.count() == 1, f"claims page has no link to {claim.where}"
-    tab.close()
 
 
 def test_hovering_a_term_shows_its_definition_and_links_to_its_page(browser, origin: str) -> None:
@@ -154,11 +181,11 @@ def test_hovering_a_term_shows_its_definition_and_links_to_its_page(browser, ori
     tab.close()
 
 
-def test_glossary_index_lists_every_term_with_its_definition(browser, origin: str) -> None:
+def test_glossary_index_lists_every_term_with_its_definition(opened) -> None:
     """The A-Z page is generated from the pages: each term, linked, with its first paragraph."""
     from pipeline.terms import glossary_pages, term
 
-    tab, seen = visit(browser, origin + "glossary/", origin)
+    tab, seen = opened("glossary/")
     entries = tab.locator("article dt a")
     titles = sorted(entries.all_inner_texts(), key=str.lower)
     expected = sorted((term(p).title for p in glossary_pages()), key=str.lower)
@@ -167,14 +194,13 @@ def test_glossary_index_lists_every_term_with_its_definition(browser, origin: st
         entry = tab.locator("article dt", has_text=term(page).title).first
         assert entry.locator("a").get_attribute("href").endswith(f"{page.stem}/")
     assert not any(seen.values()), seen
-    tab.close()
 
 
 def test_related_terms_resolve_to_pages() -> None:
-    """Each glossary page's related terms, as built, open a page of the site."""
-    from pipeline.terms import glossary_pages
+    """Each glossary and experiment page's related terms, as built, open a page of the site."""
+    from pipeline.terms import content_pages
 
-    for page in glossary_pages():
+    for page in content_pages():
         built_page = SITE / page.stem / "index.html"
         assert built_page.is_file(), f"{page.name} is not built in site/: run `make build` first (`make test` does)"
         built = built_page.read_text()
@@ -187,12 +213,18 @@ def test_related_terms_resolve_to_pages() -> None:
 
 
 def test_search_finds_local_minimum(browser, origin: str) -> None:
+    """Search works, and its index (every page's text) is fetched only once the reader opens search."""
     tab, seen = visit(browser, origin, origin)
+    index = []
+    tab.on("request", lambda r: r.url.endswith("search/search_index.json") and index.append(r.url))
+    tab.wait_for_timeout(500)
+    assert index == [], "the page view fetched the search index before search was opened"
     tab.keyboard.press("/")  # Material's shortcut to focus search
     tab.locator(".md-search__input").press_sequentially("local minimum", delay=20)
     result = tab.locator(".md-search-result__item a").first
     result.wait_for(timeout=10_000)
     assert "local-minimum" in (result.get_attribute("href") or "")
+    assert len(index) == 1, index
     assert not any(seen.values()), seen
     tab.close()
 
@@ -263,12 +295,12 @@ def test_a_script_injected_into_a_page_does_not_run(browser, origin: str) -> Non
     tab.close()
 
 
-def test_claims_can_be_reported_pages_edited_and_cited(browser, origin: str) -> None:
+def test_claims_can_be_reported_pages_edited_and_cited(opened) -> None:
     """Plain links to the project (nothing fetched): report each claim with its page and id filled in,
     edit the page's source, cite it with its URL and the build's date; the licences in the footer."""
     from urllib.parse import parse_qs, urlparse
 
-    tab, seen = visit(browser, origin + "local-minimum/", origin)
+    tab, seen = opened("local-minimum/")
     assert not any(seen.values()), seen
     claims = tab.eval_on_selector_all(".claim", "els => els.map(e => [e.id, e.querySelector('.claim__report a').href])")
     assert claims, "no claims on the page"
@@ -288,4 +320,3 @@ def test_claims_can_be_reported_pages_edited_and_cited(browser, origin: str) -> 
     assert "https://optimization-glossary.github.io/optimization-glossary/local-minimum/" in cite and "@misc{" in cite
     footer = tab.locator(".md-copyright").inner_text()
     assert "MIT" in footer and "CC BY 4.0" in footer
-    tab.close()

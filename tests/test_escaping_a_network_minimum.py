@@ -1,0 +1,147 @@
+"""Tests of docs/escaping-a-network-minimum.md beyond its own blocks: its helpers, every device, each claim broken."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from pipeline.fences import ROOT
+from pipeline.testing import break_claim, run_section
+
+PAGE = ROOT / "docs" / "escaping-a-network-minimum.md"
+SNIPPET = "escaping_a_network_minimum"
+
+
+@pytest.fixture(autouse=True)
+def float64():
+    """The page's code runs in float64 (its first line sets the default); so do these tests, and only these."""
+    before = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(before)
+
+
+@pytest.fixture
+def net(float64) -> dict:
+    """The minimum section's functions, with a random data set of the page's shape in place of the page's."""
+    ns = run_section(SNIPPET, "minimum")
+    gen = torch.Generator().manual_seed(3)
+    ns["P"] = ns["H"] * ns["D"] + 2 * ns["H"] + 1
+    ns["teacher"] = torch.randn(ns["P"], generator=gen)
+    ns["X"] = torch.randn(ns["n"], ns["D"], generator=gen)
+    w, b, v, c = ns["unpack"](ns["teacher"])
+    ns["Y"] = torch.tanh(ns["X"] @ w.T + b) @ v + c
+    ns["hessian"] = torch.func.vmap(torch.func.hessian(ns["one_loss"]))
+    return ns
+
+
+def test_hand_written_gradient_is_autograds(net: dict) -> None:
+    theta = torch.randn(5, net["P"], requires_grad=True)
+    loss, grad = net["full"](theta)
+    (auto,) = torch.autograd.grad(loss.sum(), theta)
+    assert (auto - grad).abs().max().item() < 1e-13
+
+
+def test_newton_only_lowers_the_loss_and_can_reach_a_zero_gradient(net: dict) -> None:
+    """Damped Newton from near the teacher: every run's loss and gradient go down; where the start is close
+    enough, the gradient reaches zero (the page certifies its own minima with the same function)."""
+    theta = net["teacher"] + 0.001 * torch.randn(4, net["P"], generator=torch.Generator().manual_seed(0))
+    before, grad0 = net["full"](theta)
+    loss, grad = net["full"](net["newton"](theta, 40))
+    assert torch.all(loss <= before) and torch.all(grad.norm(dim=-1) < grad0.norm(dim=-1))
+    assert grad.norm(dim=-1).min().item() < 1e-8
+
+
+def test_wilson_bounds_solve_the_score_equation() -> None:
+    """Wilson's bounds are the two p with (k/m - p)^2 = z^2 p (1 - p) / m."""
+    wilson = run_section(SNIPPET, "escape")["wilson"]
+    for k, m in [(0, 200), (22, 200), (51, 200), (200, 200)]:
+        lo, hi = wilson(k, m)
+        assert 0 <= lo <= k / m <= hi <= 1
+        for p in (lo, hi):
+            assert abs((k / m - p) ** 2 - 1.96**2 * p * (1 - p) / m) < 1e-14
+
+
+def test_batched_runs_follow_torch_sgd_on_device(net: dict, device: str) -> None:
+    """Claim escape-matches-torch on each device, for plain SGD and momentum, batch one and four."""
+    ns = run_section(SNIPPET, "escape")
+    ns.update({k: net[k] for k in ("X", "Y", "n", "D", "loss_grad", "unpack", "wd")})
+    on = torch.device(device)
+    theta0 = torch.randn(net["P"], generator=torch.Generator().manual_seed(1)).to(on)
+    order = torch.randperm(net["n"], generator=torch.Generator().manual_seed(2)).repeat(3)[None].to(on)
+    for lr, beta, batch in [(0.05, 0.0, 1), (0.05, 0.9, 1), (0.1, 0.5, 4)]:
+        path: list[torch.Tensor] = []
+        ns["sgd_runs"](
+            theta0,
+            torch.tensor([lr], device=on),
+            torch.tensor([beta], device=on),
+            torch.tensor([batch], device=on),
+            order,
+            20,
+            5,
+            path,
+        )
+        param = theta0.clone().requires_grad_(True)
+        opt = torch.optim.SGD([param], lr=lr, momentum=beta)
+        for t in range(20):
+            opt.param_groups[0]["lr"] = lr * min(1.0, (20 - t) / 5)
+            idx = order[0, t * batch : (t + 1) * batch]
+            opt.zero_grad()
+            net["loss_grad"](param[None], net["X"].to(on)[idx][None], net["Y"].to(on)[idx][None])[0].sum().backward()
+            opt.step()
+            assert (param.detach() - path[t][0]).abs().max().item() < 1e-12
+
+
+def test_certified_claim_fails_for_a_start_that_is_not_a_certified_minimum() -> None:
+    """Picking theta_loc among the uncertified ends (a point that merely looks like a minimum) must fail."""
+    break_claim(
+        PAGE,
+        "escape-certified-minimum",
+        "torch.where(certified & (torch.round",
+        "torch.where(~certified & (torch.round",
+    )
+
+
+def test_no_flat_directions_claim_fails_with_a_copied_unit() -> None:
+    """A unit that copies another (up to sign) is a flat direction: the claim must notice."""
+    break_claim(
+        PAGE,
+        "escape-no-flat-directions",
+        "units = torch.cat([w, b[:, None]], 1)",
+        "units = torch.cat([w, b[:, None]], 1)\nunits[1] = -units[0]",
+    )
+
+
+def test_small_noise_claim_fails_when_the_small_step_is_large() -> None:
+    break_claim(PAGE, "escape-small-noise-stays", '"SGD, lr 0.03": (lr, 0.0, 1)', '"SGD, lr 0.03": (0.3, 0.0, 1)')
+
+
+def test_momentum_claim_fails_without_momentum() -> None:
+    break_claim(
+        PAGE,
+        "escape-momentum-beats-same-lr",
+        '"momentum 0.9, lr 0.03": (lr, beta, 1)',
+        '"momentum 0.9, lr 0.03": (lr, 0.0, 1)',
+    )
+
+
+def test_larger_step_claim_fails_when_plain_sgd_gets_momentums_step() -> None:
+    break_claim(
+        PAGE,
+        "escape-larger-step-beats-momentum",
+        '"SGD, lr 0.3 = lr/(1-beta)": (lr / (1 - beta), 0.0, 1)',
+        '"SGD, lr 0.3 = lr/(1-beta)": (lr, 0.0, 1)',
+    )
+
+
+def test_batch_size_claim_fails_when_both_use_single_points() -> None:
+    break_claim(
+        PAGE,
+        "escape-batch-size",
+        '"SGD, lr 0.3, batch 4": (lr / (1 - beta), 0.0, 4)',
+        '"SGD, lr 0.3, batch 4": (lr / (1 - beta), 0.0, 1)',
+    )
+
+
+def test_torch_claim_fails_when_torch_uses_nesterov() -> None:
+    break_claim(PAGE, "escape-matches-torch", "lr=lr, momentum=beta)", "lr=lr, momentum=beta, nesterov=True)")
