@@ -114,11 +114,28 @@ def test_rescaling_keeps_the_function_and_maps_the_hessian(rescale: dict) -> Non
 
 
 def test_batch_claim_fails_when_the_comparison_is_reversed() -> None:
-    break_claim(PAGE, "sharp-batch", "lam[small] < lam[n]", "lam[small] > lam[n]")
+    break_claim(PAGE, "sharp-batch", '(lam["small"] < lam[b])', '(lam["small"] > lam[b])')
 
 
 def test_eps_claim_fails_when_the_ascent_finds_nothing() -> None:
     break_claim(PAGE, "sharp-eps-reverses", "eps, ascent = 1e-3, 20", "eps, ascent = 1e-3, 0")
+
+
+def test_eps_claim_fails_when_the_maximization_is_its_first_order_term() -> None:
+    """The reviewer's change: return the first-order gain of the box instead of maximizing over it."""
+    gain = "100 * sum((np.abs(gx) * c).reshape(len(base), -1).sum(1) for gx, c in zip(loss_grad(p, X, y)[1], box))"
+    break_claim(
+        PAGE, "sharp-eps-reverses", "    return 100 * (best - base) / (1 + base)", f"    return {gain} / (1 + base)"
+    )
+
+
+def test_edge_claim_fails_when_full_batch_stops_early() -> None:
+    old = 'ends["small" if batch == small else "full, equal steps"] = p'
+    break_claim(PAGE, "sharp-edge", old, old + ' if batch == small else ends["full, equal epochs"]')
+
+
+def test_not_minima_claim_fails_when_eigenvalues_are_shifted_up() -> None:
+    break_claim(PAGE, "sharp-not-minima", "neg = -eig[:, 0] / top", "neg = -(eig[:, 0] + 1) / top")
 
 
 def test_slope_claim_fails_when_the_box_is_large_enough_for_curvature() -> None:
