@@ -90,32 +90,32 @@ for batch in [small, n]:
     ends["small" if batch == small else "full, equal steps"] = p
 lam = {b: sharpness(p, X, y, iters, seed=2) for b, p in ends.items()}
 train = {b: loss_grad(p, X, y)[0] for b, p in ends.items()}
-for b in ends:
-    lo, mid, hi = np.percentile(lam[b], [10, 50, 90])
-    print(f"{b:>17}: top eigenvalue median {mid:.2f} (10-90%: {lo:.2f}-{hi:.2f}), largest x lr / 2 = ", end="")
-    print(f"{lam[b].max() * lr / 2:.2f}; train loss median {np.median(train[b]):.4f}")
+# The equal-steps runs sit at the edge of stability and are chaotic in floating point: their exact counts move
+# with the rounding (another CPU or BLAS). So the printed lines show only what the asserts guarantee.
 level, z, most = 0.95, 1.96, 0.75
 flatter, ratio = {}, {}
 for b in ["full, equal epochs", "full, equal steps"]:
     flatter[b] = (lam["small"] < lam[b]).reshape(sets, inits).sum(1)  # paired by data set and initialization
     ratio[b] = np.median(lam[b].reshape(sets, inits), 1) / np.median(lam["small"].reshape(sets, inits), 1)
-    low, high = wilson(flatter[b].sum(), runs, z)
-    print(
-        f"small batch flatter than {b}: {flatter[b].sum()} of {runs} ({level:.0%} interval {low:.0%}-{high:.0%}), ",
-        end="",
-    )
-    print(
-        f"per data set {flatter[b].min()}-{flatter[b].max()} of {inits}; "
-        f"ratio of medians {ratio[b].min():.2f}-{ratio[b].max():.2f}"
-    )
 lower_epochs, lower_steps = (int(flatter[b].sum()) for b in ["full, equal epochs", "full, equal steps"])
 low, high = wilson(lower_epochs, runs, z)
+b = "full, equal steps"
+enough, above = (flatter[b] >= most * inits).sum(), (ratio[b] > 1).sum()  # data sets
+print(f"small batch flatter than {b}: in at least {most * inits:.0f} of {inits} runs in {enough} of {sets} ", end="")
+print(f"data sets, ratio of medians above 1 in {above} of {sets}")
+print(f"small batch flatter than full, equal epochs: {level:.0%} Wilson interval above 50%: {low > 0.5}")
 # claim: sharp-batch [runs=runs]
 assert flatter["full, equal steps"].min() >= most * inits and ratio["full, equal steps"].min() > 1  # every data set
 assert low > 0.5  # at equal epochs, flatter in most runs, but not in every data set
 below, band, cap = int((lam["full, equal epochs"] < 2 / lr).sum()), 0.1, 0.9
+median_rises = np.median(lam["full, equal epochs"]) < np.median(lam["full, equal steps"])
+print(f"full, equal epochs: some but not all runs below 2/lr = {2 / lr:g}: {0 < below < runs}; ", end="")
+print(f"median below the one at equal steps: {median_rises}")
+edge = (np.abs(lam["full, equal steps"] * lr / 2 - 1) < band).sum()
+print(f"full, equal steps: within {band:.0%} of 2/lr in {edge} of {runs}")
+print(f"small: below {cap:.0%} of 2/lr in {(lam['small'] < cap * 2 / lr).sum()} of {runs}")
 # claim: sharp-edge [runs=runs]
-assert 0 < below < runs and np.median(lam["full, equal epochs"]) < np.median(lam["full, equal steps"])  # sharpening
+assert 0 < below < runs and median_rises  # still sharpening
 assert np.all(np.abs(lam["full, equal steps"] * lr / 2 - 1) < band)  # then hovering at the edge 2 / lr
 assert np.all(lam["small"] < cap * 2 / lr)  # while small batches stay clearly below it
 eps, ascent = 1e-3, 20
@@ -132,18 +132,12 @@ for b, p in ends.items():
     far = tuple(x + c * np.sign(gx) for x, c, gx in zip(p, box, g, strict=True))
     corner[b] = 100 * (loss_grad(far, X, y)[0] - train[b]) / (1 + train[b])
     grad_norm[b] = np.sqrt(sum((gx**2).reshape(runs, -1).sum(1) for gx in g))
-    share = gain[b] / eps_sharp[b]
-    print(
-        f"{b:>17}: eps-sharpness median {np.median(eps_sharp[b]):.3f}, "
-        f"first-order share {share.min():.0%}-{share.max():.0%}, ",
-        end="",
-    )
-    print(f"gradient norm median {np.median(grad_norm[b]):.3f}")
-for b in ["full, equal epochs", "full, equal steps"]:
-    print(f"small batch vs {b}: eps-sharper in {(eps_sharp['small'] > eps_sharp[b]).sum()} of {runs}, ", end="")
-    print(f"lower training loss in {(train['small'] < train[b]).sum()} of {runs}")
 sharper = {b: (eps_sharp["small"] > eps_sharp[b]).reshape(sets, inits).sum(1) for b in flatter}
 eps_low, eps_high = wilson(int(sharper["full, equal steps"].sum()), runs, z)
+reached = sum(int(((eps_sharp[b] >= corner[b]) & (eps_sharp[b] > gain[b])).sum()) for b in ends)
+print(f"ascent at least the sign corner and above the first-order gain at {reached} of {len(ends) * runs} end points")
+print(f"small batch eps-sharper than full, equal epochs in {sharper['full, equal epochs'].sum()} of {runs}; ", end="")
+print(f"than full, equal steps: {level:.0%} Wilson interval contains 50%: {eps_low < 0.5 < eps_high}")
 # claim: sharp-eps-reverses [runs=runs]
 for b in ends:  # the ascent reaches at least the sign corner, and so more than the first-order gain
     assert np.all(eps_sharp[b] >= corner[b]) and np.all(eps_sharp[b] > gain[b]) and np.all(np.isfinite(eps_sharp[b]))
@@ -151,6 +145,12 @@ assert sharper["full, equal epochs"].sum() == runs  # at equal epochs: the other
 assert eps_low < 0.5 < eps_high  # at equal steps: no consistent order
 loss_epochs, loss_steps = (int((train["small"] < train[b]).sum()) for b in flatter)
 share = 0.7  # the slope alone explains more than this share of every small-batch run's eps-sharpness
+steeper = (grad_norm["small"] > grad_norm["full, equal epochs"]).sum()
+print(f"small batch steeper than full, equal epochs in {steeper} of {runs}; ", end="")
+print(f"first-order share above {share:.0%} in {(gain['small'] > share * eps_sharp['small']).sum()} of {runs}")
+loss_wilson = wilson(loss_epochs, runs, z)[0] > 0.5, wilson(loss_steps, runs, z)[1] < 0.5
+print(f"small batch lower training loss, Wilson interval above 50% at equal epochs: {loss_wilson[0]}, ", end="")
+print(f"below 50% at equal steps: {loss_wilson[1]}")
 # claim: sharp-eps-slope [runs=runs]
 assert np.all(grad_norm["small"] > grad_norm["full, equal epochs"])  # farther from a stationary point
 assert np.all(gain["small"] > share * eps_sharp["small"])
@@ -191,10 +191,11 @@ eig = np.linalg.eigvalsh((H + H.transpose(0, 2, 1)) / 2)
 top, power = eig[:, -1], np.concatenate(list(lam.values()))
 asym = np.abs(H - H.transpose(0, 2, 1)).max() / np.abs(H).max()
 err = np.abs(power / top - 1).max()
+found = ((np.abs(power / top - 1) < rel) & (power <= top * (1 + tol))).sum()
 print(
-    f"{points} end points, {sum(sizes)} parameters: {iters} power iterations vs eigh, largest relative error ", end=""
+    f"{points} end points, {sum(sizes)} parameters: Hessian symmetric to below {tol:g} relative: {asym < tol}; ", end=""
 )
-print(f"{err:.1%}; top eigenvalue {top.min():.2f}-{top.max():.2f}")
+print(f"{iters} power iterations within {rel:.0%} of eigh, from below, at {found} of {points}")
 exact = dict(zip(ends, top.reshape(len(ends), runs), strict=True))
 same = all((exact["small"] < exact[b]).sum() == flatter[b].sum() for b in flatter)  # the counts of sharp-batch
 same &= (exact["full, equal epochs"] < 2 / lr).sum() == below
@@ -213,7 +214,7 @@ for device in devices:
     assert worst < tol
 print(f"numpy vs torch autograd, gradient and H u: {'below' if worst < tol else 'above'} {tol:g} relative")
 neg = -eig[:, 0] / top  # the most negative eigenvalue, relative to the top one
-print(f"smallest eigenvalue / top eigenvalue: from {-neg.max():.3f} to {-neg.min():.1e}")
+print(f"smallest eigenvalue below -{curved:g} x the top one at {(neg > curved).sum()} of {points} end points")
 # claim: sharp-not-minima [points=points]
 assert np.all(neg > curved)  # every end point has a direction of negative curvature: none is a minimum
 # --8<-- [end:power]
@@ -295,9 +296,11 @@ curve = torch.linalg.eigvalsh(H / Dg[:, :, None] / Dg[:, None, :])[:, -1].numpy(
 flattest, least = grid[np.argmin(curve)], curve.min()
 for alpha, t, e in zip(alphas, top, test_loss, strict=True):
     print(f"alpha {alpha:6g}: top Hessian eigenvalue {t:12.4g}, test loss {e:.6f}")
-print(f"gradient norm {grad_norm:.0e}; outputs equal to {'below' if max(out_err) < tol else 'above'} {tol:g} relative")
+print(f"gradient norm below {stationary:g}: {grad_norm < stationary}; ", end="")
+print(f"outputs equal to {'below' if max(out_err) < tol else 'above'} {tol:g} relative")
 print(
-    f"training loss {train_loss:.0e}; {zero} of {len(spectrum)} Hessian eigenvalues below {stationary:g} of the largest"
+    f"training loss below {tol:g}: {train_loss < tol}; at least {len(spectrum) - n} of {len(spectrum)} Hessian "
+    f"eigenvalues below {stationary:g} of the largest: {zero >= len(spectrum) - n}"
 )
 print(
     f"top / alpha^2 vs c_out = {c_out:.3f}: off by {off_big[0]:.0e} at alpha {alphas[3]:g}, "

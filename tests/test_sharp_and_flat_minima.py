@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 import numpy as np
 import pytest
 import torch
 
-from pipeline.fences import ROOT
+from pipeline.fences import ROOT, python_fences
 from pipeline.testing import break_claim, run_section
 
 PAGE = ROOT / "docs" / "sharp-and-flat-minima.md"
@@ -111,6 +114,25 @@ def test_rescaling_keeps_the_function_and_maps_the_hessian(rescale: dict) -> Non
         assert same.abs().max() < 1e-12 * rescale["net"](theta, X, m).abs().max()
         Ha = torch.func.hessian(loss)(D * theta)
         assert (Ha - H / D[:, None] / D[None, :]).abs().max() < 1e-10 * Ha.abs().max()
+
+
+def test_batch_claims_survive_a_rounding_level_change_of_the_initial_weights() -> None:
+    """The equal-steps runs are chaotic: on another rounding history (another CPU or BLAS) the counts of the
+    claims move, yet every assert of the block must still pass and its printed output must not change."""
+    code = (ROOT / "snippets" / f"{MODULE}.py").read_text()
+    block = code.split("# --8<-- [start:batch]")[1].split("# --8<-- [end:batch]")[0]
+    anchor = "rows, ends = "
+    assert block.count(anchor) == 1
+    runs, printed = {}, {}
+    for name, edit in (("page", ""), ("perturbed", "W0 = W0 * (1 + 3e-15)\n")):
+        runs[name], out = {}, io.StringIO()
+        with contextlib.redirect_stdout(out):  # the block's asserts, those of every claim, must pass
+            exec(compile(block.replace(anchor, edit + anchor), f"{MODULE}_{name}", "exec"), runs[name])
+        printed[name] = out.getvalue()
+    page, perturbed = (runs[name]["lam"]["full, equal steps"] for name in ("page", "perturbed"))
+    assert np.abs(perturbed / page - 1).max() > 1e-3  # a different trajectory (chaos), yet the claims hold
+    fence = next(f for f in python_fences(PAGE) if f.section == "batch")
+    assert printed["perturbed"] == printed["page"] == fence.output.rstrip("\n") + "\n"
 
 
 def test_batch_claim_fails_when_the_comparison_is_reversed() -> None:
