@@ -279,12 +279,13 @@ p = torch.zeros(2, requires_grad=True)
 p.grad = torch.tensor([float("inf"), 1.0])  # one overflowed gradient entry
 torch.nn.utils.clip_grad_norm_([p], max_norm)
 poisoned = p.grad.clone()
+p.grad = torch.tensor([float("inf"), 1.0])
+error = None
 try:
-    p.grad = torch.tensor([float("inf"), 1.0])
     torch.nn.utils.clip_grad_norm_([p], max_norm, error_if_nonfinite=True)
-    raised = False
-except RuntimeError:
-    raised = True
+except RuntimeError as caught:
+    error = caught
+raised = error is not None
 print(f"largest step, clipped at {max_norm:g}: plain SGD {sgd:.3f}, momentum {beta} {heavy:.3f} (bound {bound:g})")
 print(f"first Adam step: clipped {adam:.4f}, not clipped {adam_free:.4f}")
 print(f"gradient (inf, 1) after clipping: {poisoned.tolist()}; error_if_nonfinite raises: {raised}")
