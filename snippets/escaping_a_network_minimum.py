@@ -213,7 +213,7 @@ def wilson(k: int, m: int, z: float = 1.96) -> tuple[float, float]:
     """Wilson's 95% interval for a rate seen k times in m trials."""
     p, d = k / m, 1 + z * z / m
     centre, half = (p + z * z / (2 * m)) / d, z * math.sqrt(p * (1 - p) / m + z * z / (4 * m * m)) / d
-    return centre - half, centre + half
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 seeds = sets * per_set
