@@ -31,7 +31,6 @@ def net(float64) -> dict:
     ns["X"] = torch.randn(ns["n"], ns["D"], generator=gen)
     w, b, v, c = ns["unpack"](ns["teacher"])
     ns["Y"] = torch.tanh(ns["X"] @ w.T + b) @ v + c
-    ns["hessian"] = torch.func.vmap(torch.func.hessian(ns["one_loss"]))
     return ns
 
 
@@ -40,6 +39,28 @@ def test_hand_written_gradient_is_autograds(net: dict) -> None:
     loss, grad = net["full"](theta)
     (auto,) = torch.autograd.grad(loss.sum(), theta)
     assert (auto - grad).abs().max().item() < 1e-13
+
+
+def test_hand_written_hessian_is_autograds(net: dict) -> None:
+    """The hand-written Hessian, with and without weight decay, equals torch.func.hessian of the loss."""
+    theta = torch.randn(3, net["P"], generator=torch.Generator().manual_seed(4))
+    for decay in (net["wd"], 0.0):
+        auto = torch.func.vmap(torch.func.hessian(lambda t, decay=decay: net["full"](t[None], decay)[0][0]))(theta)
+        assert (auto - net["hess"](theta, decay)).abs().max().item() < 1e-12
+
+
+def test_settle_descends_to_a_zero_gradient(net: dict) -> None:
+    """The descent that classifies the runs: from points near the teacher, the loss only goes
+    down and every network ends with a gradient norm below the page's tolerance."""
+    ns = run_section(SNIPPET, "escape")
+    ns.update({k: net[k] for k in ("full", "hess")})
+    ns["grad_tol"] = 1e-8
+    theta = net["teacher"] + 0.05 * torch.randn(6, net["P"], generator=torch.Generator().manual_seed(5))
+    before = net["full"](theta)[0]
+    settled, loss, grad = ns["settle"](theta, 200, 0.1)
+    assert torch.all(loss <= before) and grad.norm(dim=-1).max().item() < 1e-8
+    assert torch.allclose(net["full"](settled)[0], loss, rtol=0, atol=1e-15)
+    assert (settled - theta).norm(dim=-1).max().item() > 0.01  # it moved
 
 
 def test_newton_only_lowers_the_loss_and_can_reach_a_zero_gradient(net: dict) -> None:
@@ -55,7 +76,7 @@ def test_newton_only_lowers_the_loss_and_can_reach_a_zero_gradient(net: dict) ->
 def test_wilson_bounds_solve_the_score_equation() -> None:
     """Wilson's bounds are the two p with (k/m - p)^2 = z^2 p (1 - p) / m."""
     wilson = run_section(SNIPPET, "escape")["wilson"]
-    for k, m in [(0, 200), (22, 200), (51, 200), (200, 200)]:
+    for k, m in [(0, 600), (22, 200), (51, 200), (600, 600)]:
         lo, hi = wilson(k, m)
         assert 0 <= lo <= k / m <= hi <= 1
         for p in (lo, hi):
@@ -113,33 +134,44 @@ def test_no_flat_directions_claim_fails_with_a_copied_unit() -> None:
 
 
 def test_small_noise_claim_fails_when_the_small_step_is_large() -> None:
-    break_claim(PAGE, "escape-small-noise-stays", '"SGD, lr 0.03": (lr, 0.0, 1)', '"SGD, lr 0.03": (0.3, 0.0, 1)')
+    break_claim(
+        PAGE, "escape-small-noise-stays", '"SGD, lr 0.03": (lr, 0.0, 1, steps)', '"SGD, lr 0.03": (0.3, 0.0, 1, steps)'
+    )
 
 
 def test_momentum_claim_fails_without_momentum() -> None:
     break_claim(
         PAGE,
         "escape-momentum-beats-same-lr",
-        '"momentum 0.9, lr 0.03": (lr, beta, 1)',
-        '"momentum 0.9, lr 0.03": (lr, 0.0, 1)',
+        '"momentum 0.9, lr 0.03": (lr, beta, 1, steps)',
+        '"momentum 0.9, lr 0.03": (lr, 0.0, 1, steps)',
     )
 
 
-def test_larger_step_claim_fails_when_plain_sgd_gets_momentums_step() -> None:
+def test_effective_step_claim_fails_when_plain_sgd_keeps_the_small_step() -> None:
     break_claim(
         PAGE,
-        "escape-larger-step-beats-momentum",
-        '"SGD, lr 0.3 = lr/(1-beta)": (lr / (1 - beta), 0.0, 1)',
-        '"SGD, lr 0.3 = lr/(1-beta)": (lr, 0.0, 1)',
+        "escape-effective-step-ties",
+        '"SGD, lr 0.3 = lr/(1-beta)": (lr / (1 - beta), 0.0, 1, steps)',
+        '"SGD, lr 0.3 = lr/(1-beta)": (lr, 0.0, 1, steps)',
     )
+
+
+def test_weight_decay_claim_fails_when_the_data_term_keeps_the_decay() -> None:
+    """Newton "without weight decay" that keeps it stays at theta_loc, certified: the statement is then false."""
+    break_claim(PAGE, "escape-weight-decay", "newton(theta_loc[None], 5 * newton_iters, decay=0.0)", "theta_loc[None]")
+
+
+def test_descent_cap_claim_fails_when_the_second_descent_stops_early() -> None:
+    break_claim(PAGE, "escape-descent-cap", "settle_iters, 5 * radius)", "3, 5 * radius)")
 
 
 def test_batch_size_claim_fails_when_both_use_single_points() -> None:
     break_claim(
         PAGE,
         "escape-batch-size",
-        '"SGD, lr 0.3, batch 4": (lr / (1 - beta), 0.0, 4)',
-        '"SGD, lr 0.3, batch 4": (lr / (1 - beta), 0.0, 1)',
+        '"SGD, lr 0.3, batch 4, 1/4 steps": (lr / (1 - beta), 0.0, 4, steps // 4)',
+        '"SGD, lr 0.3, batch 4, 1/4 steps": (lr / (1 - beta), 0.0, 1, steps // 4)',
     )
 
 
