@@ -61,12 +61,28 @@ def lint(page: Path, glossary: list[Path]) -> list[str]:
         if (match := _META.search(line))
     ]
     problems += [
+        f"{where}:{i + 1}: display math '$$' right after a line of text is not rendered as math: "
+        "leave a blank line before it (and indent it with the list item's text inside a list)"
+        for i, line in prose
+        if line.strip() == "$$" and i and lines[i - 1].strip() and not _closes_math(lines, i)
+    ]
+    problems += [
         f"{rel(f.origin)}:{f.origin_line}: the block drawing a figure (page line {f.line}) asserts nothing: "
         "assert what the figure's alt text says it shows"
         for f in python_fences(page)
         if "savefig(" in f.code and not re.search(r"^\s*assert\b", f.code, re.M)
     ]
     return problems
+
+
+def _closes_math(lines: list[str], index: int) -> bool:
+    """Whether the `$$` on this line closes a display block (an odd number of `$$` lines above it in its run)."""
+    above = 0
+    for line in reversed(lines[:index]):
+        if not line.strip():
+            break
+        above += line.strip() == "$$"
+    return above % 2 == 1
 
 
 def _section_body(lines: list[str], headings: dict[str, int], name: str) -> list[tuple[int, str]]:

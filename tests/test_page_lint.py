@@ -27,6 +27,17 @@ def test_every_page_is_in_the_nav() -> None:
     )
 
 
+def test_display_math_right_after_text_is_reported_with_its_line(tmp_path: Path) -> None:
+    """Python-Markdown leaves `$$` glued to a paragraph as raw text: the linter says where, before a browser does."""
+    page = tmp_path / "glued.md"
+    page.write_text("# Glued\n\nText before\n$$\nx^2\n$$\n\nSeparate:\n\n$$\ny\n$$\n")
+    found = [p for p in lint(page, []) if "display math" in p]
+    assert found == [
+        f"{page}:4: display math '$$' right after a line of text is not rendered as math: "
+        "leave a blank line before it (and indent it with the list item's text inside a list)"
+    ]
+
+
 def test_the_rules_fire_on_a_bare_page(tmp_path: Path) -> None:
     page = tmp_path / "bare.md"
     page.write_text(
