@@ -150,13 +150,16 @@ import math
 import torch
 
 lr, beta, steps, tail = 0.03, 0.9, 3000, 1000  # the momentum run; the lr falls to 0 over the last `tail` steps
-sets, per_set = 4, 150  # independent seed sets of sample orders, pooled: sets * per_set runs per method
+lr_mid = 0.02  # a smaller momentum step, inside the range where plain SGD at lr_mid/(1-beta) starts to leave
+sets, per_set = 4, 100  # independent seed sets of sample orders, pooled: sets * per_set runs per method
 methods = {  # name: (learning rate, momentum, batch size, steps)
     "SGD, lr 0.03": (lr, 0.0, 1, steps),
     "SGD, lr 0.3 = lr/(1-beta)": (lr / (1 - beta), 0.0, 1, steps),
     "momentum 0.9, lr 0.03": (lr, beta, 1, steps),
     "SGD, lr 0.3, batch 4": (lr / (1 - beta), 0.0, 4, steps),
     "SGD, lr 0.3, batch 4, 1/4 steps": (lr / (1 - beta), 0.0, 4, steps // 4),  # as many sample gradients as batch 1
+    f"SGD, lr {lr_mid / (1 - beta):g} = lr_mid/(1-beta)": (lr_mid / (1 - beta), 0.0, 1, steps),
+    f"momentum {beta:g}, lr {lr_mid:g}": (lr_mid, beta, 1, steps),
 }
 radius, settle_iters, same = 0.1, 200, 1e-9  # the descent's largest step; `same`: at theta_loc's loss
 devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
@@ -225,13 +228,14 @@ threshold = L_loc - (L_loc - L_glob) / 2  # "lower": below the midpoint between 
 counts, trained, settled_loss, where, start = {}, {}, {}, {}, {}
 for device in devices:
     on = torch.device(device)
-    ends = []
+    by_name = {}
     for key in dict.fromkeys((m[2], m[3]) for m in methods.values()):  # one batch of networks per (batch, steps)
-        group = torch.tensor([m[:3] for m in methods.values() if (m[2], m[3]) == key]).repeat_interleave(seeds, 0)
-        lrs, betas, batch = group.T.to(on)
-        rows = order.repeat(len(group) // seeds, 1).to(on)
-        ends.append(sgd_runs(theta_loc.to(on), lrs, betas, batch.long(), rows, key[1], tail * key[1] // steps))
-    ends = torch.cat(ends)  # the methods in the order of `methods` (grouped runs are listed together)
+        group = [name for name, m in methods.items() if (m[2], m[3]) == key]
+        lrs, betas, batch = torch.tensor([methods[name][:3] for name in group]).repeat_interleave(seeds, 0).T.to(on)
+        rows = order.repeat(len(group), 1).to(on)
+        out = sgd_runs(theta_loc.to(on), lrs, betas, batch.long(), rows, key[1], tail * key[1] // steps)
+        by_name.update(zip(group, out.split(seeds), strict=True))
+    ends = torch.cat([by_name[name] for name in methods])  # the methods in the order of `methods`
     start[device] = ends.cpu()
     settled, losses, grads = settle(ends, settle_iters, radius)
     eigs_end = torch.linalg.eigvalsh(hess(settled))
@@ -245,30 +249,29 @@ for device in devices:
     assert torch.isfinite(losses).all()  # no run diverged
 for name, (stay, low, unsettled) in counts["cpu"].items():
     lo, hi = wilson(low, seeds)
-    print(f"{name:31s} back {stay:3d}, lower {low:3d} ({lo:.1%} to {hi:.1%}), not a minimum {unsettled}")
-names = list(methods)  # SGD at lr, SGD at lr/(1-beta), momentum at lr, batch 4, batch 4 with a quarter of the steps
+    print(f"{name:35s} back {stay:3d}, lower {low:3d} ({lo:.1%} to {hi:.1%}), not a minimum {unsettled}")
+names = list(methods)  # SGD at lr, at lr/(1-beta), momentum at lr, batch 4 (two), SGD at lr_mid/(1-beta), momentum
 most = 0.95  # "almost every run": the lower end of the interval is above this
+apart = 0.7  # at lr_mid: plain SGD's interval lies more than this above momentum's
 for device in devices:
     (
         (back_sgd, low_sgd, u0),
         (back_big, low_big, u1),
         (back_mom, low_mom, u2),
         (back_b4, low_b4, u3),
-        (
-            back_q,
-            low_q,
-            u4,
-        ),
+        (back_q, low_q, u4),
+        (back_mid, low_mid, u5),
+        (back_mid_mom, low_mid_mom, u6),
     ) = counts[device].values()
     # claim: escape-small-noise-stays
     assert back_sgd == seeds and back_b4 == seeds and back_q == seeds and u0 == u3 == u4 == 0
     # claim: escape-momentum-beats-same-lr
     assert wilson(low_mom, seeds)[0] > most and low_sgd == 0 and u2 == 0
-    # claim: escape-effective-step-ties
-    assert wilson(low_big, seeds)[0] > most and wilson(low_mom, seeds)[0] > most and u1 == 0
-    assert (
-        wilson(low_big, seeds)[0] < wilson(low_mom, seeds)[1] and wilson(low_mom, seeds)[0] < wilson(low_big, seeds)[1]
-    )
+    # claim: escape-effective-step-ceiling
+    assert low_big == low_mom == seeds and u1 == 0  # both at the ceiling: every run leaves
+    # claim: escape-intermediate-step
+    assert wilson(low_mid, seeds)[0] - wilson(low_mid_mom, seeds)[1] > apart  # plain SGD leaves more often
+    assert u5 == u6 == 0  # every run of both ends at a certified minimum
     # claim: escape-batch-size
     assert back_big + low_big == seeds and back_b4 == back_q == seeds  # batch 1 leaves, batch 4 comes back
 low = {m: c[1] for m, c in counts["cpu"].items()}  # runs at a certified minimum below the threshold, per method
@@ -351,7 +354,7 @@ left.set(xlabel="α: (1-α) θ_loc + α θ_end", ylabel="full-batch loss", yscal
 left.set_title("A straight path from θ_loc to where a run ended")
 left.legend()
 span = (trained["cpu"].min().item(), trained["cpu"].max().item())  # every run is inside the plotted range
-for i, name in enumerate(names):
+for i, name in enumerate(names[:5]):  # the two methods at lr_mid are in the table, not the figure
     right.hist(trained["cpu"][i].numpy(), bins=50, range=span, histtype="step", lw=1.5, label=name)
 right.axvline(L_loc, color="C3", ls=":", lw=1)
 right.set(xlabel="full-batch loss at the end of training", ylabel=f"runs (of {seeds})", yscale="log")

@@ -151,10 +151,25 @@ def test_momentum_claim_fails_without_momentum() -> None:
 def test_effective_step_claim_fails_when_plain_sgd_keeps_the_small_step() -> None:
     break_claim(
         PAGE,
-        "escape-effective-step-ties",
+        "escape-effective-step-ceiling",
         '"SGD, lr 0.3 = lr/(1-beta)": (lr / (1 - beta), 0.0, 1, steps)',
         '"SGD, lr 0.3 = lr/(1-beta)": (lr, 0.0, 1, steps)',
     )
+
+
+def test_intermediate_step_claim_fails_when_momentum_is_plain_sgd_at_the_same_effective_step() -> None:
+    """With the velocity removed (plain SGD at lr_mid/(1-beta) twice), the two counts are equal: no gap."""
+    break_claim(
+        PAGE,
+        "escape-intermediate-step",
+        'f"momentum {beta:g}, lr {lr_mid:g}": (lr_mid, beta, 1, steps)',
+        'f"momentum {beta:g}, lr {lr_mid:g}": (lr_mid / (1 - beta), 0.0, 1, steps)',
+    )
+
+
+def test_intermediate_step_claim_fails_when_both_are_at_the_ceiling() -> None:
+    """The reviewer's case: at the main step both leave every time, so the gap the claim asserts is absent."""
+    break_claim(PAGE, "escape-intermediate-step", "lr_mid = 0.02", "lr_mid = 0.03")
 
 
 def test_weight_decay_claim_fails_when_the_data_term_keeps_the_decay() -> None:
