@@ -266,12 +266,13 @@ for device in devices:
     # claim: escape-small-noise-stays
     assert back_sgd == seeds and back_b4 == seeds and back_q == seeds and u0 == u3 == u4 == 0
     # claim: escape-momentum-beats-same-lr
-    assert wilson(low_mom, seeds)[0] > most and low_sgd == 0 and u2 == 0
+    assert wilson(low_mom, seeds)[0] > most and low_sgd == 0 and u2 == 0 and back_mom == 0
     # claim: escape-effective-step-ceiling
     assert low_big == low_mom == seeds and u1 == 0  # both at the ceiling: every run leaves
     # claim: escape-intermediate-step
     assert wilson(low_mid, seeds)[0] - wilson(low_mid_mom, seeds)[1] > apart  # plain SGD leaves more often
     assert u5 == u6 == 0  # every run of both ends at a certified minimum
+    assert back_mid + low_mid == back_mid_mom + low_mid_mom == seeds  # none at a minimum above theta_loc's loss
     # claim: escape-batch-size
     assert back_big + low_big == seeds and back_b4 == back_q == seeds  # batch 1 leaves, batch 4 comes back
 low = {m: c[1] for m, c in counts["cpu"].items()}  # runs at a certified minimum below the threshold, per method
