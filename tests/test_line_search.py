@@ -121,3 +121,27 @@ def test_exact_claim_fails_from_a_start_that_is_not_the_worst() -> None:
     break_claim(
         PAGE, "line-search-exact", "np.array([kappa, 1.0]), steps, lr=None)", "np.array([1.0, 1.0]), steps, lr=None)"
     )
+
+
+def test_fixed_steps_stop_once_every_run_has_converged() -> None:
+    """On f = x^2 / 2 (gradient x) a step of 1 lands on the minimum at once: one more gradient, then the loop ends."""
+    ns = run_section("line_search", "evaluations")
+    ns["np"], ns["grad"] = np, (lambda x: x)  # the section continues the one above, which imports numpy
+    n_g, ok = ns["gd_fixed"](np.ones((2, 3)), np.array([1.0]))
+    assert n_g.tolist() == [[2, 2]] and ok.tolist() == [[True, True]]
+
+
+def test_bracket_backtrack_gives_up_when_no_step_decreases_enough() -> None:
+    """With rho = 1 the step never shrinks, so a step far past the bracket is never accepted: a clear error."""
+    ns = run_section("line_search", "bracket")
+    ns["H"], ns["rho"] = np.ones((1, 1, 1)), 1.0
+    with pytest.raises(RuntimeError, match="no step accepted in 100 trials"):
+        ns["backtrack"](np.array([[1.0]]), np.array([[-1.0]]), np.array([8.0]))
+
+
+def test_wolfe_search_reports_a_search_that_runs_out_of_trials() -> None:
+    """On f = x^2 / 2 from x = 1 along p = -1 the Wolfe steps are [0.1, 2): from 1e-6, two doublings are not enough."""
+    ns = run_section("line_search", "wolfe")
+    ns["f"], ns["grad"] = (lambda x: 0.5 * (x**2).sum(axis=1)), (lambda x: x)
+    with pytest.raises(RuntimeError, match="no Wolfe step within 2 trials"):
+        ns["wolfe"](np.array([[1.0]]), np.array([[-1.0]]), 1e-6, 1e-4, 0.9, 2)
