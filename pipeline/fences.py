@@ -229,6 +229,24 @@ def prose_lines(lines: list[str]):
             yield i, line
 
 
+def display_math(prose: list[tuple[int, str]]) -> list[tuple[int, int]]:
+    """(first, last) line index of every `$$` display-math block among prose lines: what term links skip
+    and what the linter checks is set apart from the text above it."""
+    blocks, start = [], None
+    for i, line in prose:
+        text = line.strip()
+        if start is not None:
+            if text.endswith("$$"):
+                blocks.append((start, i))
+                start = None
+        elif text.startswith("$$"):
+            if text == "$$" or not text[2:].rstrip().endswith("$$"):
+                start = i
+            else:
+                blocks.append((i, i))
+    return blocks
+
+
 def scan(page: Path, text: str | None = None) -> list[Fence]:
     """Every fence of a page, in order, with includes expanded and outputs attached."""
     page = Path(page).resolve()

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from pipeline.claims import page_claims
-from pipeline.fences import prose_lines, python_fences, rel
+from pipeline.fences import display_math, prose_lines, python_fences, rel
 from pipeline.terms import _HEADING, term, unsafe_terms
 
 REQUIRED_SECTIONS = ("Common misconceptions", "Related terms", "References")
@@ -63,8 +63,8 @@ def lint(page: Path, glossary: list[Path]) -> list[str]:
     problems += [
         f"{where}:{i + 1}: display math '$$' right after a line of text is not rendered as math: "
         "leave a blank line before it (and indent it with the list item's text inside a list)"
-        for i, line in prose
-        if line.strip() == "$$" and i and lines[i - 1].strip() and not _closes_math(lines, i)
+        for i, _ in display_math(prose)
+        if lines[i].strip() == "$$" and i and lines[i - 1].strip()
     ]
     problems += [
         f"{rel(f.origin)}:{f.origin_line}: the block drawing a figure (page line {f.line}) asserts nothing: "
@@ -73,16 +73,6 @@ def lint(page: Path, glossary: list[Path]) -> list[str]:
         if "savefig(" in f.code and not re.search(r"^\s*assert\b", f.code, re.M)
     ]
     return problems
-
-
-def _closes_math(lines: list[str], index: int) -> bool:
-    """Whether the `$$` on this line closes a display block (an odd number of `$$` lines above it in its run)."""
-    above = 0
-    for line in reversed(lines[:index]):
-        if not line.strip():
-            break
-        above += line.strip() == "$$"
-    return above % 2 == 1
 
 
 def _section_body(lines: list[str], headings: dict[str, int], name: str) -> list[tuple[int, str]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.claims import DOCS, UNSAFE
-from pipeline.fences import ROOT, prose_lines, rel
+from pipeline.fences import ROOT, display_math, prose_lines, rel
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
@@ -124,16 +124,10 @@ def link_terms(markdown: str, page: Path, terms: list[Term]) -> str:
         return markdown
     spellings = {form: entry for entry in terms for form in forms(entry.title)}
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(spellings, key=len, reverse=True))) + r")\b", re.I)
-    in_math = False  # inside a display-math block: no links there (a term in \text{...} would break the TeX)
-    for index, line in list(prose_lines(lines)):
-        text = line.strip()
-        if in_math:
-            in_math = not text.endswith("$$")
-            continue
-        if text.startswith("$$"):
-            in_math = text == "$$" or not text[2:].rstrip().endswith("$$")
-            continue
-        if todo and not _SKIP_LINE.match(line):
+    prose = list(prose_lines(lines))
+    math = {i for first, last in display_math(prose) for i in range(first, last + 1)}  # a term in \text{} stays TeX
+    for index, line in prose:
+        if todo and index not in math and not _SKIP_LINE.match(line):
             lines[index], todo = _link_line(line, page, todo, pattern, spellings)
     return "\n".join(lines) + ("\n" if markdown.endswith("\n") else "")
 
