@@ -2,8 +2,8 @@
 
 Each glossary page's title is its term and its first paragraph its definition
 (term below). On every page, the first mention of each other term in running text
-becomes a link to its page whose title attribute is the definition: Material's tooltips
-show it on hover.
+becomes a link to its page whose title attribute is the definition: assets/tooltips.js
+shows it on hover and keyboard focus.
 """
 
 from __future__ import annotations

@@ -164,17 +164,27 @@ def test_claims_page_lists_every_claim_with_a_working_link(opened) -> None:
 
 
 def test_hovering_a_term_shows_its_definition_and_links_to_its_page(browser, origin: str) -> None:
-    """On the saddle-point page, 'critical point' links to its page and shows its definition on hover."""
+    """On the saddle-point page, 'critical point' links to its page and shows its definition on hover and on
+    keyboard focus; the tooltip describes the link while shown, and Escape closes it."""
     from pipeline.terms import term
 
     tab, seen = visit(browser, origin + "saddle-point/", origin)
     link = tab.locator('article p a[href$="critical-point/"]').first
     definition = " ".join(term(DOCS / "critical-point.md").definition.replace("*", "").split())
-    assert link.get_attribute("title") is None or definition[:40] in link.get_attribute("title")
+    assert definition[:40] in link.get_attribute("title")
+    tooltip = tab.locator("#term-tooltip")
     link.hover()
-    tooltip = tab.locator(".md-tooltip2--active, .md-tooltip--active").first
-    tooltip.wait_for(timeout=5_000)
+    tooltip.wait_for(state="visible", timeout=5_000)
     assert definition[:40] in " ".join(tooltip.inner_text().split())
+    assert link.get_attribute("aria-describedby") == "term-tooltip" and link.get_attribute("title") is None
+    tab.mouse.move(0, 0)
+    tooltip.wait_for(state="hidden", timeout=5_000)
+    link.focus()
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert definition[:40] in " ".join(tooltip.inner_text().split())
+    tab.keyboard.press("Escape")
+    tooltip.wait_for(state="hidden", timeout=5_000)
+    assert link.get_attribute("aria-describedby") is None
     link.click()
     tab.wait_for_url("**/critical-point/")
     assert not any(seen.values()), seen
