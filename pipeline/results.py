@@ -93,14 +93,14 @@ def _owner(fence: Fence, line: int | None) -> str | None:
     return max(above, key=lambda m: m.line).claim_id if above else None
 
 
-def _block_problem(page: Page, fence: Fence, outcome: Outcome) -> str:
+def _block_problem(page: Page, fence: Fence, outcome: Outcome, check_output: bool = True) -> str:
     """Why a block did not hold ('' when it did): its error, its printed output, its placeholders."""
     if outcome.status != "passed":
         at = f"\n  at {rel(Path(fence.origin))}:{outcome.error_line}" if outcome.error_line else ""
         printed = f"\n  it printed:\n{_indent(outcome.printed)}" if outcome.printed.strip() else ""
         trace = f"\n  traceback:\n{_indent(outcome.traceback)}" if outcome.traceback.strip() else ""
         return f"{outcome.error}{at}{printed}{trace}"
-    problems = [output_difference(fence, outcome.printed)]
+    problems = [output_difference(fence, outcome.printed) if check_output else ""]
     block_at = f"{rel(Path(fence.origin))}:{fence.origin_line}"
     problems += [f"{text}: {error} (block code at {block_at})" for text, error in outcome.value_errors.items()]
     return "\n".join(p for p in problems if p)
@@ -110,10 +110,16 @@ def _indent(text: str) -> str:
     return "\n".join("    " + line for line in text.rstrip().splitlines())
 
 
-def judge(page: Page, run: PageRun) -> PageResult:
-    """Turn a run's block outcomes into claim statuses and the values the page shows."""
+def judge(page: Page, run: PageRun, check_output: bool = True) -> PageResult:
+    """Turn a run's block outcomes into claim statuses and the values the page shows.
+
+    With ``check_output=False`` a block's printed output is not compared with the page's: the claims as
+    they would stand if what the run printed were pasted under the blocks (how a break test tells an edit
+    its asserts catch from one that only changes what a block prints).
+    """
     outcomes = run.outcomes
-    problems = {f.line: _block_problem(page, f, outcomes[str(f.line)]) for f in page.fences if str(f.line) in outcomes}
+    ran = [f for f in page.fences if str(f.line) in outcomes]
+    problems = {f.line: _block_problem(page, f, outcomes[str(f.line)], check_output) for f in ran}
     claims = {}
     for claim_id in page.claims:
         claims[claim_id] = _judge_claim(page, claim_id, outcomes, problems, run.environment)

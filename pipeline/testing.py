@@ -3,7 +3,8 @@
 ``run_section`` gives a test the functions a snippet section defines, without running the section's
 own computations and claim asserts again: those run once, in the page's run, and fail there with
 one message. ``break_claim`` runs a claim's block with an edit through the real runner and checks
-the claim fails, naming the page, the claim and the code line.
+the claim fails, naming the page, the claim and the code line, and fails by more than its printed
+output: with the new output pasted under the block, the claim must still fail.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import ast
 import dataclasses
 from pathlib import Path
 
-from pipeline import results
+from pipeline import results, runner
 from pipeline.fences import read_section, rel
 from pipeline.pages import Page
 
@@ -61,7 +62,8 @@ def run_section(snippet: str, section: str) -> dict:
 
 def break_claim(page_path: Path, claim_id: str, old: str, new: str, in_page: bool = False) -> str:
     """Run the block bound to `claim_id` with `old` replaced by `new` in its code (or, with `in_page`, in
-    the page's Markdown): the claim must fail, and the message name the page, the claim and the code line.
+    the page's Markdown): the claim must fail, also with the new output pasted (an assert or a stated value
+    catches the edit, not only the output fence), and the message name the page, the claim and the code line.
 
     Only that block and the blocks it continues run; nothing is recorded.
     """
@@ -77,9 +79,15 @@ def break_claim(page_path: Path, claim_id: str, old: str, new: str, in_page: boo
         broken = dataclasses.replace(fence, code=fence.code.replace(old, new))
         assert broken.code != fence.code, f"the edit for claim {claim_id} no longer matches {rel(fence.origin)}"
         chain = [*chain[:-1], broken]
-    outcome = results.run(page, chain)
+    run = runner.run_page(page.blocks(chain))
+    outcome = results.judge(page, run)
     claim = outcome.claims[claim_id]
     assert claim.status == "failing", f"claim {claim_id} still passes after replacing {old!r} with {new!r}"
+    pasted = results.judge(page, run, check_output=False).claims[claim_id]
+    assert pasted.status == "failing", (
+        f"claim {claim_id}: after replacing {old!r} with {new!r} its asserts still pass; only what the block "
+        "prints changed, so pasting the new output would make the broken claim pass"
+    )
     message = outcome.failures.get(str(fence.line), "")
     for expected in (f"{page.rel}:", f"claim '{claim_id}'", f"{rel(fence.origin)}:"):
         assert expected in message, f"the failure of claim {claim_id} does not name {expected!r}:\n{message}"

@@ -150,6 +150,16 @@ def test_break_claim_rejects_edits_that_miss_or_break_nothing() -> None:
         break_claim(page, "momentum-escapes", "0.9, 500", "0.9, 501")
 
 
+def test_break_claim_rejects_an_edit_only_the_output_fence_catches() -> None:
+    """An edit that changes what a block prints but not what its asserts check is no break of the claim:
+    pasting the new output under the block would make it pass."""
+    from pipeline.testing import break_claim
+
+    page = Path(__file__).resolve().parent.parent / "docs" / "convexity.md"
+    with pytest.raises(AssertionError, match="only what the block prints changed"):
+        break_claim(page, "convexity-flat-bottom", "no two runs end closer", "no two runs end nearer")
+
+
 def test_readme_audit_table_is_the_recorded_audit() -> None:
     """The README's page-speed table is rendered from benchmarks/results/audit.json, never typed by hand."""
     import json
