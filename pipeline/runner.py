@@ -302,7 +302,10 @@ def _run_one(spec: dict, namespace: dict, folder: Path) -> Outcome:
             else:
                 outcome.values[text] = shown
         for claim_id, key, expr in spec["measures"]:
-            outcome.measures.setdefault(claim_id, {})[key] = _measure(expr, namespace)
+            try:
+                outcome.measures.setdefault(claim_id, {})[key] = _measure(expr, namespace)
+            except Exception as exc:  # noqa: BLE001 - any error in the page's expression is reported, not raised
+                outcome.value_errors[f"claim '{claim_id}' marker [{key}={expr}]"] = f"{type(exc).__name__}: {exc}"
     if spec["figures"] and "matplotlib.pyplot" in sys.modules:
         plt = sys.modules["matplotlib.pyplot"]
         for n, number in enumerate(plt.get_fignums()):
@@ -318,13 +321,20 @@ def _run_one(spec: dict, namespace: dict, folder: Path) -> Outcome:
 
 
 def _measure(expr: str, namespace: dict) -> object:
-    try:
-        value = eval(expr, namespace)  # noqa: S307 - the expression is the page's own code
-    except Exception as exc:
-        return f"<cannot evaluate {expr}: {type(exc).__name__}: {exc}>"
+    """The value of a claim marker's key (``# claim: id [key=expr]``): a number, or a list shown as text."""
+    value = eval(expr, namespace)  # noqa: S307 - the expression is the page's own code
     if isinstance(value, list | tuple):
         return [str(v) for v in value]
-    return int(value) if hasattr(value, "__index__") or float(value).is_integer() else float(value)
+    shape = getattr(value, "shape", ())
+    if shape != ():
+        raise TypeError(f"a marker's value must be a number or a list, not {type(value).__name__} of shape {shape}")
+    if hasattr(value, "__index__"):
+        return int(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"a marker's value must be a number or a list, not {type(value).__name__}") from None
+    return int(number) if number.is_integer() else number
 
 
 def _reset_matplotlib() -> None:

@@ -201,3 +201,17 @@ def test_the_build_shows_a_failing_claim_instead_of_stopping(tmp_path: Path) -> 
     html = (tmp_path / "site" / "p" / "index.html").read_text()
     assert "✗ failing" in html and "claim: c" in html and "(not computed)" in html
     assert page.rel  # the page was read from its own project
+
+
+def test_a_marker_value_that_is_not_a_number_fails_the_claim_with_where(tmp_path: Path) -> None:
+    """An array (or an expression that raises) as a marker's value is bad input: the claim fails, and the
+    message names the claim, the key, what was wrong and the block's file and line; the run goes on."""
+    code = "import numpy as np\nstarts = np.arange(3)\n# claim: c [starts=starts]\nassert starts.size\n"
+    code += "# claim: d [n=missing_name]\nassert starts.size"
+    page = project(tmp_path, one_block('!!! claim "c"\n    S.\n\n!!! claim "d"\n    T.\n', code))
+    result = run(page)
+    assert result.claims["c"].status == "failing" and result.claims["d"].status == "failing"
+    message = next(iter(result.failures.values()))
+    assert "claim 'c' marker [starts=starts]: TypeError: a marker's value must be a number or a list" in message
+    assert "ndarray of shape (3,)" in message and "claim 'd' marker [n=missing_name]: NameError" in message
+    assert "docs/p.md:" in message
