@@ -178,7 +178,7 @@ def render(record: dict) -> str:
     rows.append(
         f"Measured {record['when']} by `make audit` ({where['lighthouse'] and 'Lighthouse ' + where['lighthouse']}, "
         f"default mobile profile; {where['chromium']}; {where['cores']} cores, {where['cpu']}): "
-        f"Lighthouse on the {record['lighthouse_pages']} pages with the most DOM elements, weight on every page; "
+        f"Lighthouse on {record.get('lighthouse_on', 'the pages with the most DOM elements')}, weight on every page; "
         f"audit took {record['seconds']:.0f} s."
     )
     return "\n".join(rows) + "\n"
@@ -223,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
         "when": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": versions(),
         "lighthouse_pages": len(chosen),
+        "lighthouse_on": "the pages named by --pages"
+        if args.pages is not None
+        else f"the {len(chosen)} pages with the most DOM elements",
         "seconds": round(time.monotonic() - started, 1),
         "pages": weights,
     }
