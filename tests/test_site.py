@@ -202,6 +202,25 @@ def test_hovering_a_term_shows_its_definition_and_links_to_its_page(browser, ori
     tab.close()
 
 
+def test_a_code_blocks_copy_button_copies_its_code(browser, origin: str) -> None:
+    """Every code block has a named copy button (written at build time); clicking one puts exactly the block's
+    code on the clipboard and Material says so."""
+    tab = browser.new_page(permissions=["clipboard-read", "clipboard-write"])
+    tab.goto(origin + "saddle-point/", wait_until="networkidle")
+    blocks = tab.locator("article .highlight pre > code")
+    buttons = tab.locator("article .highlight pre > nav.md-code__nav > button.md-code__button")
+    assert blocks.count() == buttons.count() > 0
+    labels = tab.eval_on_selector_all("article .md-code__nav", "els => els.map(e => e.getAttribute('aria-label'))")
+    assert len(set(labels)) == len(labels) and all(labels), labels
+    button = buttons.nth(1)
+    button.scroll_into_view_if_needed()
+    button.click()
+    tab.locator(".md-dialog--active").wait_for(timeout=5_000)
+    code = blocks.nth(1).evaluate("c => c.textContent")
+    assert tab.evaluate("navigator.clipboard.readText()").rstrip() == code.rstrip()
+    tab.close()
+
+
 def test_glossary_index_lists_every_term_with_its_definition(opened) -> None:
     """The A-Z page is generated from the pages: each term, linked, with its first paragraph."""
     from pipeline.terms import glossary_pages, term
