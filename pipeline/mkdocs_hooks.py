@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import itertools
 import json
 import logging
 import re
@@ -298,7 +299,7 @@ def copy_buttons(content: str) -> str:
     at load: Material's own clipboard handler (one listener for the document) copies the code on click, and
     no script has to insert 30 toolbars into a long page while it loads (~30 ms of main thread measured on
     saddle-point). Each toolbar is named for its block (several same-named landmarks confuse screen readers)."""
-    count = iter(range(1, 1 << 30))
+    count = itertools.count(1)
 
     def button(match: re.Match) -> str:
         n = next(count)

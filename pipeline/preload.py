@@ -1,4 +1,5 @@
-"""What every page run starts from: the libraries page code uses, imported once in the fork server.
+"""What every page run starts from: the libraries page code uses, imported once in the fork server,
+before any guard is on (imports may spawn programs or write caches, which a block's guard refuses).
 
 pipeline.runner forks each page run from a process that imported this module, so a run does not pay
 the seconds that importing torch and matplotlib take. Only imports and matplotlib's font cache: no

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import io
 import json
 import multiprocessing
@@ -151,24 +152,20 @@ def _run_child(
     return done, environment
 
 
+@functools.cache
 def _context() -> multiprocessing.context.ForkServerContext:
     """The fork server every page run starts from: a process that imported numpy, torch and matplotlib once
     (pipeline.preload), in the sandbox's environment, so a run starts in milliseconds instead of seconds."""
     context = multiprocessing.get_context("forkserver")
-    if not _SERVER["started"]:
-        context.set_forkserver_preload(["pipeline.preload"])
-        saved = dict(os.environ)
-        os.environ.update(_sandbox_env())
-        try:
-            multiprocessing.forkserver.ensure_running()
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
-        _SERVER["started"] = True
+    context.set_forkserver_preload(["pipeline.preload"])
+    saved = dict(os.environ)
+    os.environ.update(_sandbox_env())
+    try:
+        multiprocessing.forkserver.ensure_running()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
     return context
-
-
-_SERVER = {"started": False}
 
 
 def _sandbox_env() -> dict[str, str]:
@@ -243,20 +240,6 @@ def _cpu_name() -> str:
     import platform
 
     return platform.processor() or platform.machine()
-
-
-def _preload(blocks: list[dict]) -> None:
-    """Import what the blocks use before the guard is on (imports may spawn or write caches)."""
-    code = "\n".join(b["code"] for b in blocks)
-    import numpy  # noqa: F401
-
-    if "matplotlib" in code:
-        import matplotlib.pyplot as plt
-
-        plt.figure().savefig(io.BytesIO(), format="svg")  # builds the font cache now
-        plt.close("all")
-    if "torch" in code:
-        import torch  # noqa: F401
 
 
 def _innermost_line(exc: BaseException, filename: str) -> int | None:
@@ -350,7 +333,7 @@ def _child_entry(request: dict, report: object, stderr_path: str) -> None:
         os.dup2(opened, fd)
         os.close(opened)
     sys.stdin = io.StringIO()
-    os.environ.update(_sandbox_env(), TMPDIR=request["scratch"], PIPELINE_REPORT_FD=str(report.fileno()))
+    os.environ.update(TMPDIR=request["scratch"], PIPELINE_REPORT_FD=str(report.fileno()))  # the rest: the server's
     tempfile.tempdir = None
     os.chdir(request["scratch"])
     run_blocks(request)
@@ -360,7 +343,6 @@ def run_blocks(request: dict) -> None:
     """Run the blocks of a request, reporting each over the report pipe."""
     scratch = Path(request["scratch"])
     cov = _start_coverage(request["coverage_data"])
-    _preload(request["blocks"])
     from pipeline import guard
 
     _report({"event": "environment", "environment": _environment(request["blocks"])})
